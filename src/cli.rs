@@ -1,0 +1,465 @@
+//! The command line: argument parsing and the four commands. `main.rs` only
+//! calls [`run`] and exits with its code.
+
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{self, Diagnostics};
+use crate::output::{Written, write_atomic};
+use crate::pipeline::{self, BuildFailure, BuildOptions, CheckReport};
+use crate::transform::Filter;
+use crate::validate::Rules;
+use crate::writers::{Format, WriterOptions};
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: a bank is invalid (or the lock is out of date with `--locked`).
+pub const EXIT_INVALID: i32 = 1;
+/// Exit status: wrong usage, or a file could not be read or written.
+pub const EXIT_ERROR: i32 = 2;
+
+const STARTER_BANK: &str = include_str!("starter.yaml");
+
+/// Turn a YAML flashcard bank into an Anki package, a Quizlet import file and
+/// printable handouts.
+#[derive(Debug, Parser)]
+#[command(name = "flashdeck", version, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  flashdeck new source/my-deck.yaml     write a commented starter bank\n  flashdeck check                       validate every bank under source/\n  flashdeck build                       build every bank under source/ into out/\n  flashdeck build source/x.yaml --format apkg --tag orm\n\nExit status: 0 ok, 1 invalid bank, 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also list every file written, changed or not.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate banks and write the decks (all formats into out/ by default).
+    #[command(
+        after_help = "Examples:\n  flashdeck build\n  flashdeck build source/django-interview.yaml --out dist --format apkg,quizlet\n  flashdeck build --tag orm --exclude-tag advanced\n  flashdeck build --locked          # in CI: fail if a lock file would change\n\nEach bank gets a lock file beside it (x.yaml → x.lock) recording when each card last\nchanged, so Anki updates exactly the edited notes on re-import. Commit it."
+    )]
+    Build(BuildArgs),
+    /// Validate banks and report every problem, without writing anything.
+    #[command(
+        after_help = "Examples:\n  flashdeck check\n  flashdeck check source/django-interview.yaml --format json\n  flashdeck check --deny-warnings"
+    )]
+    Check(CheckArgs),
+    /// Print the JSON Schema of the bank format (for editor completion).
+    #[command(
+        after_help = "Example:\n  flashdeck schema > schema/bank.schema.json\n\nThen start a bank with:  # yaml-language-server: $schema=../schema/bank.schema.json"
+    )]
+    Schema,
+    /// Write a commented starter bank to PATH (refuses to overwrite).
+    #[command(
+        after_help = "Example:\n  flashdeck new source/my-deck.yaml && flashdeck check source/my-deck.yaml"
+    )]
+    New {
+        /// Where to write the bank, e.g. source/my-deck.yaml.
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BankArgs {
+    /// Bank files or folders (folders are searched for *.yaml). Default: source/
+    #[arg(value_name = "BANK|DIR")]
+    banks: Vec<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Warn about fields longer than this many characters.
+    #[arg(long, value_name = "CHARS", default_value_t = Rules::default().max_field_chars)]
+    max_field_chars: usize,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    banks: BankArgs,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// For people, like rustc and cargo.
+    Human,
+    /// One JSON object, for editors and CI.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    banks: BankArgs,
+    /// Output folder.
+    #[arg(long, short, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Formats to write, comma-separated. Default: all.
+    #[arg(
+        long,
+        short,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMAT,..."
+    )]
+    format: Vec<Format>,
+    /// Keep only cards with one of these tags (a parent tag matches its children).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Drop cards with any of these tags.
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    exclude_tags: Vec<String>,
+    /// Keep only these card ids.
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
+    /// Fail instead of updating a lock file (for CI).
+    #[arg(long)]
+    locked: bool,
+    /// Quizlet: text between term and definition ("\t" = Tab, the default).
+    #[arg(long, value_name = "SEP", default_value = "\\t")]
+    quizlet_term_sep: String,
+    /// Quizlet: text between cards ("\n" = New line, the default).
+    #[arg(long, value_name = "SEP", default_value = "\\n")]
+    quizlet_card_sep: String,
+}
+
+/// Parses the arguments and runs the command; returns the exit status.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    let ui = Ui::new(&cli.global);
+    match cli.command {
+        Command::Check(args) => run_check(&ui, args),
+        Command::Build(args) => run_build(&ui, args),
+        Command::Schema => {
+            print!("{}", crate::model::schema::bank_schema_json());
+            EXIT_OK
+        }
+        Command::New { path } => run_new(&ui, &path),
+    }
+}
+
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Ui {
+    fn new(args: &GlobalArgs) -> Ui {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        };
+        Ui {
+            quiet: args.quiet,
+            verbose: args.verbose,
+            color,
+        }
+    }
+
+    fn error(&self, message: &str) {
+        let mut err = std::io::stderr();
+        if self.color {
+            let _ = writeln!(err, "\x1b[1;31merror\x1b[0m\x1b[1m:\x1b[0m {message}");
+        } else {
+            let _ = writeln!(err, "error: {message}");
+        }
+    }
+
+    fn status(&self, verb: &str, message: &str) {
+        if self.quiet {
+            return;
+        }
+        if self.color {
+            eprintln!("\x1b[1;32m{verb:>12}\x1b[0m {message}");
+        } else {
+            eprintln!("{verb:>12} {message}");
+        }
+    }
+
+    fn diagnostics(&self, report: &CheckReport) {
+        for d in report.diagnostics.iter() {
+            if self.quiet && d.severity == diagnostics::Severity::Warning {
+                continue;
+            }
+            eprintln!(
+                "{}\n",
+                diagnostics::render::render(d, report.sources.get(&d.file), self.color)
+            );
+        }
+    }
+}
+
+fn rules(args: &BankArgs) -> Rules {
+    Rules {
+        max_field_chars: args.max_field_chars,
+        ..Rules::default()
+    }
+}
+
+fn bank_paths(ui: &Ui, args: &BankArgs) -> Option<Vec<PathBuf>> {
+    let inputs = if args.banks.is_empty() {
+        vec![PathBuf::from("source")]
+    } else {
+        args.banks.clone()
+    };
+    match pipeline::discover_banks(&inputs) {
+        Ok(paths) if paths.is_empty() => {
+            ui.error(&format!(
+                "no banks (*.yaml) found in {}",
+                inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            eprintln!(
+                "help: pass a bank file, or create one with `flashdeck new source/my-deck.yaml`"
+            );
+            None
+        }
+        Ok(paths) => Some(paths),
+        Err(e) => {
+            ui.error(&format!(
+                "cannot read {}: {e}",
+                inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            eprintln!("help: run flashdeck from the folder that holds source/, or pass bank paths");
+            None
+        }
+    }
+}
+
+fn summary_line(diagnostics: &Diagnostics) -> String {
+    let (errors, warnings) = diagnostics.counts();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} and {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
+    let Some(paths) = bank_paths(ui, &args.banks) else {
+        return EXIT_ERROR;
+    };
+    let mut report = pipeline::check(&paths, &rules(&args.banks));
+    if args.banks.deny_warnings {
+        report.diagnostics.deny_warnings();
+    }
+    match args.format {
+        ReportFormat::Json => println!("{}", diagnostics::json::to_string(&report.diagnostics)),
+        ReportFormat::Human => {
+            ui.diagnostics(&report);
+            if report.diagnostics.has_errors() {
+                ui.error(&format!(
+                    "{} invalid: {}",
+                    if paths.len() == 1 {
+                        "the bank is"
+                    } else {
+                        "banks are"
+                    },
+                    summary_line(&report.diagnostics)
+                ));
+            } else {
+                let cards: usize = report.banks.iter().map(|b| b.loaded.bank.cards.len()).sum();
+                ui.status(
+                    "Checked",
+                    &format!(
+                        "{} bank{} ({cards} cards): {}",
+                        paths.len(),
+                        if paths.len() == 1 { "" } else { "s" },
+                        summary_line(&report.diagnostics)
+                    ),
+                );
+            }
+        }
+    }
+    if report.diagnostics.has_errors() {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }
+}
+
+fn unescape_separator(sep: &str) -> String {
+    sep.replace("\\t", "\t").replace("\\n", "\n")
+}
+
+fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
+    let Some(banks) = bank_paths(ui, &args.banks) else {
+        return EXIT_ERROR;
+    };
+    let term_sep = unescape_separator(&args.quizlet_term_sep);
+    let card_sep = unescape_separator(&args.quizlet_card_sep);
+    if term_sep.is_empty() || card_sep.is_empty() || term_sep == card_sep {
+        ui.error("the Quizlet separators must be non-empty and different from each other");
+        return EXIT_ERROR;
+    }
+    let options = BuildOptions {
+        banks,
+        out_dir: args.out.clone(),
+        formats: if args.format.is_empty() {
+            Format::ALL.to_vec()
+        } else {
+            args.format.clone()
+        },
+        filter: Filter {
+            tags: args.tags,
+            exclude_tags: args.exclude_tags,
+            ids: args.ids,
+        },
+        rules: rules(&args.banks),
+        deny_warnings: args.banks.deny_warnings,
+        locked: args.locked,
+        writer_options: WriterOptions {
+            quizlet_term_sep: term_sep,
+            quizlet_card_sep: card_sep,
+            notetype_modified: 0,
+        },
+    };
+    match pipeline::build(&options) {
+        Ok(summary) => {
+            ui.diagnostics(&summary.report);
+            for deck in &summary.decks {
+                let changed = deck
+                    .files
+                    .iter()
+                    .filter(|w| matches!(w, Written::Changed(_)))
+                    .count();
+                ui.status(
+                    "Built",
+                    &format!(
+                        "{} from {}: {} cards, {} media, {} files ({changed} changed)",
+                        deck.deck_id,
+                        deck.bank.display(),
+                        deck.cards,
+                        deck.media,
+                        deck.files.len()
+                    ),
+                );
+                if ui.verbose {
+                    for w in &deck.files {
+                        match w {
+                            Written::Changed(p) => ui.status("Wrote", &p.display().to_string()),
+                            Written::Unchanged(p) => {
+                                ui.status("Unchanged", &p.display().to_string())
+                            }
+                        }
+                    }
+                }
+                if deck.cards == 0 {
+                    eprintln!("warning: the filters selected no card of {}", deck.deck_id);
+                }
+            }
+            EXIT_OK
+        }
+        Err(BuildFailure::Invalid(report)) => {
+            ui.diagnostics(&report);
+            ui.error(&format!(
+                "nothing was written: {}",
+                summary_line(&report.diagnostics)
+            ));
+            EXIT_INVALID
+        }
+        Err(BuildFailure::LockOutdated(paths)) => {
+            for p in &paths {
+                ui.error(&format!(
+                    "{} is out of date with its bank (--locked)",
+                    p.display()
+                ));
+            }
+            eprintln!(
+                "help: run `flashdeck build` without --locked and commit the updated lock file"
+            );
+            EXIT_INVALID
+        }
+        Err(BuildFailure::Io(message)) => {
+            ui.error(&message);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run_new(ui: &Ui, path: &Path) -> i32 {
+    if path.exists() {
+        ui.error(&format!(
+            "{} already exists; flashdeck new never overwrites a bank",
+            path.display()
+        ));
+        return EXIT_ERROR;
+    }
+    match write_atomic(path, STARTER_BANK.as_bytes()) {
+        Ok(_) => {
+            ui.status(
+                "Created",
+                &format!(
+                    "{} (edit it, then run `flashdeck check {}`)",
+                    path.display(),
+                    path.display()
+                ),
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            ui.error(&format!("cannot write {}: {e}", path.display()));
+            EXIT_ERROR
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

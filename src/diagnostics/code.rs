@@ -1,0 +1,93 @@
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:ident; )*) => {
+        /// Stable identifier of a validation rule. The kebab-case name is what
+        /// users see (`error[duplicate-card-id]`) and what `--format json` prints;
+        /// it never changes once released.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// Severity unless promoted by `--deny-warnings`.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file could not be read.
+    Unreadable = "unreadable", Error;
+    /// The file is not UTF-8.
+    InvalidUtf8 = "invalid-utf8", Error;
+    /// The file holds no YAML document.
+    EmptyFile = "empty-file", Error;
+    /// The YAML does not parse.
+    YamlSyntax = "yaml-syntax", Error;
+    /// A tab is used for indentation.
+    TabIndentation = "tab-indentation", Error;
+    /// The YAML exceeds a size or nesting limit.
+    YamlLimit = "yaml-limit", Error;
+    /// A mapping has the same key twice.
+    DuplicateKey = "duplicate-key", Error;
+    /// A key that flashdeck does not know.
+    UnknownKey = "unknown-key", Error;
+    /// A value of the wrong type (a list where text is expected, …).
+    WrongType = "wrong-type", Error;
+    /// A required key is absent.
+    MissingField = "missing-field", Error;
+    /// A required field is empty.
+    EmptyField = "empty-field", Error;
+    /// A field the card's type does not use (a `question` on a cloze card, …).
+    FieldNotUsed = "field-not-used", Error;
+    /// `type` is not basic, reversed, cloze or type-in.
+    UnknownCardType = "unknown-card-type", Error;
+    /// Two cards share an id.
+    DuplicateCardId = "duplicate-card-id", Error;
+    /// An id that is not a slug.
+    InvalidId = "invalid-id", Error;
+    /// A tag that is empty or has spaces.
+    InvalidTag = "invalid-tag", Error;
+    /// A deck name with an empty `::` part.
+    InvalidDeckName = "invalid-deck-name", Error;
+    /// Cloze text without any `{{cN::…}}` deletion.
+    ClozeWithoutDeletion = "cloze-without-deletion", Error;
+    /// `}}` or `{{` inside a cloze deletion, which ends it early in Anki.
+    ClozeBraces = "cloze-braces", Error;
+    /// A `{{cN::` that is never closed.
+    ClozeUnclosed = "cloze-unclosed", Error;
+    /// A referenced media file does not exist.
+    MediaMissing = "media-missing", Error;
+    /// A media path leaves the bank's folder.
+    MediaOutsideBank = "media-outside-bank", Error;
+    /// Two different media files share a basename.
+    MediaNameClash = "media-name-clash", Error;
+    /// A reference that is not an http(s) URL.
+    InvalidReference = "invalid-reference", Error;
+    /// A field contains the separator chosen for the Quizlet file.
+    QuizletSeparator = "quizlet-separator", Error;
+    /// Two cards ask the same question.
+    DuplicateQuestion = "duplicate-question", Warning;
+    /// Two cards ask almost the same question.
+    NearDuplicateQuestion = "near-duplicate-question", Warning;
+    /// A field longer than is comfortable to study.
+    LongField = "long-field", Warning;
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,27 @@
+//! flashdeck turns a YAML flashcard bank into decks people study from: an Anki
+//! package, a Quizlet import file and printable handouts.
+//!
+//! The crate is laid out as the pipeline it runs:
+//!
+//! ```text
+//! source/*.yaml ─► load ─► validate ─► transform ─► writers ─► output (atomic)
+//!                  │        │            │             │
+//!                  │        │            │             └ one module per format, deck in, bytes out
+//!                  │        │            └ defaults, filters, topic tags, media, Markdown rendering
+//!                  │        └ semantic rules (ids, tags, cloze, media, links, duplicates)
+//!                  └ YAML → located tree → [`model::Bank`], structural diagnostics
+//! ```
+//!
+//! [`pipeline`] ties the stages together; [`cli`] is the command-line face.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod load;
+pub mod lock;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod source;
+pub mod transform;
+pub mod validate;
+pub mod writers;

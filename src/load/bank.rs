@@ -1,0 +1,369 @@
+//! The located YAML tree → [`Bank`], reporting every structural problem.
+
+use std::collections::HashMap;
+
+use super::yaml::{Node, NodeKind};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, Located};
+use crate::source::{SourceFile, Span};
+
+/// Keys of the top level, `deck:`, `defaults:` and each card. A unit test
+/// checks these against the JSON Schema derived from the model.
+pub(crate) const BANK_KEYS: &[&str] = &["deck", "defaults", "cards"];
+pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description"];
+pub(crate) const DEFAULTS_KEYS: &[&str] = &["tags", "type"];
+pub(crate) const CARD_KEYS: &[&str] = &[
+    "id",
+    "topic",
+    "type",
+    "question",
+    "answer",
+    "text",
+    "extra",
+    "tags",
+    "references",
+];
+
+struct Reader<'a> {
+    source: &'a SourceFile,
+    diagnostics: &'a mut Diagnostics,
+}
+
+/// Reads the whole bank; `None` only when the top level is not a mapping.
+pub(super) fn read_bank(
+    root: &Node,
+    source: &SourceFile,
+    diagnostics: &mut Diagnostics,
+) -> Option<Bank> {
+    let mut r = Reader {
+        source,
+        diagnostics,
+    };
+    let fields = r.mapping(root, "the bank", BANK_KEYS)?;
+    let deck = match fields.get("deck") {
+        Some(node) => r.deck(node),
+        None => {
+            r.missing(
+                root.span,
+                "the bank has no `deck:`",
+                "add `deck:` with `id:` and `name:` at the top",
+            );
+            None
+        }
+    };
+    let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
+    let cards = match fields.get("cards") {
+        Some(node) => r.cards(node),
+        None => {
+            r.missing(
+                root.span,
+                "the bank has no `cards:` list",
+                "add `cards:` followed by `- id: …` entries",
+            );
+            Vec::new()
+        }
+    };
+    // A missing deck still lets the cards be checked; the bank itself is unusable.
+    let deck = deck.unwrap_or_else(|| DeckMeta {
+        id: Located::new(String::new(), Span::point(0)),
+        name: Located::new(String::new(), Span::point(0)),
+        description: None,
+    });
+    Some(Bank {
+        deck,
+        defaults,
+        cards,
+    })
+}
+
+impl Reader<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn missing(&mut self, at: Span, message: &str, hint: &str) {
+        let d = Diagnostic::new(
+            Code::MissingField,
+            self.source,
+            Span::point(at.start),
+            message,
+        )
+        .hint(hint);
+        self.push(d);
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str, example: &str) {
+        let d = Diagnostic::new(
+            Code::WrongType,
+            self.source,
+            node.span,
+            format!("{what} must be {expected}, found {}", node.kind.describe()),
+        )
+        .label(format!("expected {expected}"))
+        .hint(format!("write it as {example}"));
+        self.push(d);
+    }
+
+    /// Checks that `node` is a mapping with only `allowed` keys, each once.
+    fn mapping<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<HashMap<&'n str, &'n Node>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            let example = format!("a mapping of `key: value` lines ({})", allowed.join(", "));
+            self.wrong_type(node, what, "a mapping", &example);
+            return None;
+        };
+        let mut fields: HashMap<&str, &Node> = HashMap::new();
+        let mut first_seen: HashMap<&str, Span> = HashMap::new();
+        for (key, value) in entries {
+            let NodeKind::Scalar(name) = &key.kind else {
+                self.wrong_type(key, "a key", "text", "`name: value`");
+                continue;
+            };
+            if let Some(first) = first_seen.get(name.as_str()) {
+                let d = Diagnostic::new(
+                    Code::DuplicateKey,
+                    self.source,
+                    key.span,
+                    format!("`{name}` is set twice in {what}"),
+                )
+                .label("set again here")
+                .related(self.source, *first, "first set here")
+                .hint("YAML keys must be unique in a mapping: keep one and delete the other");
+                self.push(d);
+                continue;
+            }
+            first_seen.insert(name, key.span);
+            if !allowed.contains(&name.as_str()) {
+                let mut d = Diagnostic::new(
+                    Code::UnknownKey,
+                    self.source,
+                    key.span,
+                    format!("unknown key `{name}` in {what}"),
+                )
+                .label("not a key flashdeck knows");
+                d = match did_you_mean(name, allowed) {
+                    Some(best) => d.hint(format!(
+                        "did you mean `{best}`? the keys here are: {}",
+                        allowed.join(", ")
+                    )),
+                    None => d.hint(format!("the keys allowed here are: {}", allowed.join(", "))),
+                };
+                self.push(d);
+                continue;
+            }
+            fields.insert(name, value);
+        }
+        Some(fields)
+    }
+
+    /// A text field. `null`/empty gives an empty string so rules can say "empty".
+    fn text(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
+        match &node.kind {
+            NodeKind::Scalar(s) => Some(Located::new(s.clone(), node.span)),
+            NodeKind::Null => Some(Located::new(String::new(), node.span)),
+            _ => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "text",
+                    "`key: text`, or `key: |` followed by indented lines",
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of text items; one bare string is accepted as a list of one.
+    fn text_list(&mut self, node: &Node, what: &str) -> Vec<Located<String>> {
+        match &node.kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|item| match &item.kind {
+                    NodeKind::Scalar(s) => Some(Located::new(s.clone(), item.span)),
+                    NodeKind::Null => Some(Located::new(String::new(), item.span)),
+                    _ => {
+                        self.wrong_type(
+                            item,
+                            &format!("each entry of {what}"),
+                            "text",
+                            "`[one, two]`",
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "a list",
+                    "`[one, two]`, or one `- item` per line",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn card_type(&mut self, node: &Node) -> Option<Located<CardType>> {
+        let name = self.text(node, "`type`")?;
+        match CardType::parse(name.value.trim()) {
+            Some(t) => Some(Located::new(t, name.span)),
+            None => {
+                let names: Vec<&str> = CardType::ALL.iter().map(|t| t.as_str()).collect();
+                let mut d = Diagnostic::new(
+                    Code::UnknownCardType,
+                    self.source,
+                    name.span,
+                    format!("unknown card type `{}`", name.value),
+                )
+                .label("not a card type");
+                d = match did_you_mean(name.value.trim(), &names) {
+                    Some(best) => d.hint(format!(
+                        "did you mean `{best}`? the types are: {}",
+                        names.join(", ")
+                    )),
+                    None => d.hint(format!("the types are: {}", names.join(", "))),
+                };
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn deck(&mut self, node: &Node) -> Option<DeckMeta> {
+        let fields = self.mapping(node, "`deck`", DECK_KEYS)?;
+        let id = self.required_text(
+            &fields,
+            "id",
+            node,
+            "`deck`",
+            "add `id: my-deck` (a slug that never changes)",
+        );
+        let name = self.required_text(&fields, "name", node, "`deck`", "add `name: \"My Deck\"`");
+        let description = fields
+            .get("description")
+            .and_then(|n| self.text(n, "`description`"));
+        Some(DeckMeta {
+            id: id.unwrap_or_else(|| Located::new(String::new(), Span::point(node.span.start))),
+            name: name.unwrap_or_else(|| Located::new(String::new(), Span::point(node.span.start))),
+            description,
+        })
+    }
+
+    fn required_text(
+        &mut self,
+        fields: &HashMap<&str, &Node>,
+        key: &str,
+        parent: &Node,
+        what: &str,
+        hint: &str,
+    ) -> Option<Located<String>> {
+        match fields.get(key) {
+            Some(n) => self.text(n, &format!("`{key}`")),
+            None => {
+                self.missing(parent.span, &format!("{what} has no `{key}`"), hint);
+                None
+            }
+        }
+    }
+
+    fn defaults(&mut self, node: &Node) -> Option<Defaults> {
+        let fields = self.mapping(node, "`defaults`", DEFAULTS_KEYS)?;
+        Some(Defaults {
+            tags: fields
+                .get("tags")
+                .map(|n| self.text_list(n, "`defaults.tags`"))
+                .unwrap_or_default(),
+            card_type: fields.get("type").and_then(|n| self.card_type(n)),
+        })
+    }
+
+    fn cards(&mut self, node: &Node) -> Vec<Card> {
+        match &node.kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.card(item, i + 1))
+                .collect(),
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.wrong_type(node, "`cards`", "a list", "one `- id: …` entry per card");
+                Vec::new()
+            }
+        }
+    }
+
+    fn card(&mut self, node: &Node, number: usize) -> Option<Card> {
+        let what = format!("card {number}");
+        let fields = self.mapping(node, &what, CARD_KEYS)?;
+        let id = self.required_text(
+            &fields,
+            "id",
+            node,
+            &what,
+            "add `id: some-slug`, unique in the bank and never changed",
+        )?;
+        let opt =
+            |r: &mut Self, key: &str| fields.get(key).and_then(|n| r.text(n, &format!("`{key}`")));
+        Some(Card {
+            topic: opt(self, "topic"),
+            card_type: fields.get("type").and_then(|n| self.card_type(n)),
+            question: opt(self, "question"),
+            answer: opt(self, "answer"),
+            text: opt(self, "text"),
+            extra: opt(self, "extra"),
+            tags: fields
+                .get("tags")
+                .map(|n| self.text_list(n, "`tags`"))
+                .unwrap_or_default(),
+            references: fields
+                .get("references")
+                .map(|n| self.text_list(n, "`references`"))
+                .unwrap_or_default(),
+            span: Span::point(node.span.start),
+            id,
+        })
+    }
+}
+
+/// The closest allowed name, if it is close enough to be a typo.
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&name.to_lowercase(), c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::schema::allowed_keys;
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = keys.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn loader_keys_match_the_schema() {
+        assert_eq!(sorted(BANK_KEYS), allowed_keys("Bank"));
+        assert_eq!(sorted(DECK_KEYS), allowed_keys("DeckMeta"));
+        assert_eq!(sorted(DEFAULTS_KEYS), allowed_keys("Defaults"));
+        assert_eq!(sorted(CARD_KEYS), allowed_keys("Card"));
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("qustion", CARD_KEYS), Some("question"));
+        assert_eq!(did_you_mean("Answer", CARD_KEYS), Some("answer"));
+        assert_eq!(did_you_mean("zzz", CARD_KEYS), None);
+    }
+}

@@ -1,0 +1,171 @@
+//! Stage 1, load: read a bank file and turn its YAML into a [`Bank`].
+//!
+//! Reading never stops at the first problem: file-level problems (unreadable,
+//! not UTF-8, empty, YAML syntax) end loading at once, but every structural
+//! problem after that (unknown keys, wrong types, duplicate keys) is collected.
+
+mod bank;
+pub mod yaml;
+
+use std::path::Path;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::model::{Bank, LoadedBank};
+use crate::source::{SourceFile, Span};
+
+/// A loaded bank (when the file could be read at all) and what loading found.
+#[derive(Debug)]
+pub struct LoadOutcome {
+    /// The source text, when the file was readable UTF-8 (diagnostics point into it).
+    pub source: Option<SourceFile>,
+    /// The bank, when the YAML parsed into something bank-shaped.
+    pub bank: Option<LoadedBank>,
+    /// Everything found.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads and parses the bank at `path`.
+pub fn load_bank(path: &Path) -> LoadOutcome {
+    let mut diagnostics = Diagnostics::new();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::for_file(
+                    Code::Unreadable,
+                    path,
+                    format!("cannot read the bank: {err}"),
+                )
+                .hint("check the path; `flashdeck new PATH` writes a starter bank"),
+            );
+            return LoadOutcome {
+                source: None,
+                bank: None,
+                diagnostics,
+            };
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            // Locate the bad byte using the valid prefix.
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let prefix_file = SourceFile::new(path, prefix);
+            let (line, column) = prefix_file.line_column(valid);
+            let mut d = Diagnostic::for_file(
+                Code::InvalidUtf8,
+                path,
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
+                    bytes[valid]
+                ),
+            )
+            .hint("save the bank as UTF-8 (most editors: \"Save with encoding\" → UTF-8)");
+            d.line = line;
+            d.column = column;
+            diagnostics.push(d);
+            return LoadOutcome {
+                source: None,
+                bank: None,
+                diagnostics,
+            };
+        }
+    };
+    let source = SourceFile::new(path, text);
+    let bank = load_source(&source, &mut diagnostics);
+    let base_dir = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    LoadOutcome {
+        bank: bank.map(|bank| LoadedBank {
+            source: source.clone(),
+            base_dir,
+            bank,
+        }),
+        source: Some(source),
+        diagnostics,
+    }
+}
+
+/// Parses already-read text; used by [`load_bank`] and by tests.
+pub fn load_source(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Bank> {
+    let text = source.text().trim_start_matches('\u{feff}');
+    let only_comments = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
+    if only_comments {
+        diagnostics.push(
+            Diagnostic::for_file(Code::EmptyFile, source.path(), "the bank is empty").hint(
+                "a bank needs a `deck:` and a `cards:` list; `flashdeck new PATH` writes a starter",
+            ),
+        );
+        return None;
+    }
+    match yaml::parse(source) {
+        Ok(root) => bank::read_bank(&root, source, diagnostics),
+        Err(err) => {
+            diagnostics.push(syntax_diagnostic(source, &err));
+            None
+        }
+    }
+}
+
+/// Turns a parser error into a diagnostic, recognising tab indentation, the
+/// most common cause, so the hint can say exactly what to do.
+fn syntax_diagnostic(source: &SourceFile, err: &yaml::YamlError) -> Diagnostic {
+    let tab_line = source
+        .text()
+        .lines()
+        .enumerate()
+        .take(err.line)
+        .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
+        .map(|(i, _)| i + 1);
+    if let Some(line) = tab_line {
+        let column = source
+            .text()
+            .lines()
+            .nth(line - 1)
+            .map_or(1, |l| l.find('\t').unwrap_or(0) + 1);
+        let at = source.offset_of(line, column);
+        return Diagnostic::new(
+            Code::TabIndentation,
+            source,
+            Span::new(at, at + 1),
+            "a tab is used for indentation",
+        )
+        .label("tab here")
+        .hint(
+            "YAML indents with spaces only: replace the tab with spaces (two per level is usual)",
+        );
+    }
+    let at = source.offset_of(err.line, err.column);
+    let end = (at + 1).min(source.text().len());
+    let (code, hint) = if err.limit {
+        (
+            Code::YamlLimit,
+            "split the bank into several files, or remove deep nesting and aliases",
+        )
+    } else {
+        (
+            Code::YamlSyntax,
+            "check the indentation and quoting here; text that starts with `{`, `[`, `%`, `*`, `&` or `` ` ``, or holds `: `, needs quotes or a `|` block",
+        )
+    };
+    Diagnostic::new(
+        code,
+        source,
+        Span::new(at, end),
+        format!("invalid YAML: {}", err.message),
+    )
+    .hint(hint)
+}

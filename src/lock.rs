@@ -1,0 +1,250 @@
+//! The lock file beside each bank (`<bank>.lock`, like `Cargo.lock`): each
+//! card's content hash and modification time, and the note types'.
+//!
+//! Anki updates a note on re-import only when the package's modification time
+//! is newer than its own. So a card's time must rise exactly when its content
+//! changes, while rebuilding an unchanged bank gives identical bytes. `build`
+//! updates the lock; `build --locked` fails instead (for CI).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha1::{Digest, Sha1};
+
+use crate::transform::{Deck, DeckCard};
+
+/// The lock's format version.
+const VERSION: u32 = 1;
+
+/// One locked entry: what the content was, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// SHA-1 of the content, hex.
+    pub hash: [u8; 20],
+    /// Unix seconds of the last change.
+    pub modified: i64,
+}
+
+/// A bank's lock.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lock {
+    /// The note types' entry.
+    pub notetypes: Option<Entry>,
+    /// Each card's entry, by id.
+    pub cards: BTreeMap<String, Entry>,
+}
+
+/// Where the lock of `bank` lives: `source/x.yaml` → `source/x.lock`.
+pub fn lock_path(bank: &Path) -> PathBuf {
+    bank.with_extension("lock")
+}
+
+/// Hex SHA-1 over parts separated by a unit separator.
+pub fn content_hash(parts: &[&str]) -> String {
+    hex(&hash_bytes(parts))
+}
+
+fn hash_bytes(parts: &[&str]) -> [u8; 20] {
+    let mut hasher = Sha1::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hasher.finalize().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<[u8; 20]> {
+    let mut out = [0u8; 20];
+    if text.len() != 40 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The hash of what a card shows in Anki: type, fields, tags, references.
+fn card_hash(card: &DeckCard, media: &dyn Fn(&str) -> String) -> [u8; 20] {
+    let mut media_hashes = String::new();
+    for field in [&card.question, &card.answer, &card.text] {
+        for written in crate::transform::markup::media_destinations(field) {
+            media_hashes.push_str(&media(&written));
+        }
+    }
+    hash_bytes(&[
+        card.card_type.as_str(),
+        &card.question,
+        &card.answer,
+        &card.text,
+        card.extra.as_deref().unwrap_or(""),
+        &card.tags.join(" "),
+        &card.references.join(" "),
+        &media_hashes,
+    ])
+}
+
+/// "Now" for new modification times: `SOURCE_DATE_EPOCH` when set (the
+/// reproducible-builds convention), else the clock.
+pub fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
+}
+
+fn next(previous: Option<&Entry>, hash: [u8; 20], now: i64) -> Entry {
+    match previous {
+        Some(e) if e.hash == hash => *e,
+        // Strictly later than before, even for two edits in one second.
+        Some(e) => Entry {
+            hash,
+            modified: now.max(e.modified + 1),
+        },
+        None => Entry {
+            hash,
+            modified: now,
+        },
+    }
+}
+
+impl Lock {
+    /// The lock after building `deck` (all cards, before filtering): entries
+    /// of unchanged content keep their time, changed ones move forward,
+    /// removed cards are dropped.
+    pub fn updated(&self, deck: &Deck, notetype_fingerprint: &str, now: i64) -> Lock {
+        let media = |written: &str| {
+            deck.media_name(written)
+                .and_then(|n| deck.media_bytes(n))
+                .map(|b| hex(&Sha1::digest(b)))
+                .unwrap_or_default()
+        };
+        let cards = deck
+            .cards
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    next(self.cards.get(&c.id), card_hash(c, &media), now),
+                )
+            })
+            .collect();
+        let notetypes = Some(next(
+            self.notetypes.as_ref(),
+            hash_bytes(&[notetype_fingerprint]),
+            now,
+        ));
+        Lock { notetypes, cards }
+    }
+
+    /// A card's modification time, 0 when unknown.
+    pub fn modified(&self, card_id: &str) -> i64 {
+        self.cards.get(card_id).map_or(0, |e| e.modified)
+    }
+
+    /// Reads a lock; a missing file is an empty lock.
+    pub fn read(path: &Path) -> Result<Lock, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        Lock::parse(&text).map_err(|e| format!("{}: {e}; delete the file to start a new lock (Anki users will see every card as changed once)", path.display()))
+    }
+
+    fn parse(text: &str) -> Result<Lock, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a valid lock file ({e})"))?;
+        if value.get("version").and_then(|v| v.as_u64()) != Some(u64::from(VERSION)) {
+            return Err(format!("unsupported lock version (expected {VERSION})"));
+        }
+        let entry = |v: &serde_json::Value| -> Option<Entry> {
+            Some(Entry {
+                hash: unhex(v.get("hash")?.as_str()?)?,
+                modified: v.get("modified")?.as_i64()?,
+            })
+        };
+        let mut lock = Lock {
+            notetypes: value.get("notetypes").and_then(entry),
+            cards: BTreeMap::new(),
+        };
+        if let Some(cards) = value.get("cards").and_then(|c| c.as_object()) {
+            for (id, v) in cards {
+                lock.cards.insert(
+                    id.clone(),
+                    entry(v).ok_or_else(|| format!("bad entry for card `{id}`"))?,
+                );
+            }
+        }
+        Ok(lock)
+    }
+
+    /// The file's text: JSON with one card per line, so diffs show which
+    /// cards changed.
+    pub fn to_text(&self) -> String {
+        let entry = |e: &Entry| {
+            format!(
+                "{{\"hash\": \"{}\", \"modified\": {}}}",
+                hex(&e.hash),
+                e.modified
+            )
+        };
+        let mut out = String::from(
+            "{\n  \"//\": \"Generated by flashdeck build: card content hashes and modification times, for Anki updates. Commit it; do not edit.\",\n",
+        );
+        out.push_str(&format!("  \"version\": {VERSION},\n"));
+        if let Some(nt) = &self.notetypes {
+            out.push_str(&format!("  \"notetypes\": {},\n", entry(nt)));
+        }
+        out.push_str("  \"cards\": {");
+        let lines: Vec<String> = self
+            .cards
+            .iter()
+            .map(|(id, e)| {
+                format!(
+                    "\n    {}: {}",
+                    serde_json::Value::String(id.clone()),
+                    entry(e)
+                )
+            })
+            .collect();
+        out.push_str(&lines.join(","));
+        out.push_str(if lines.is_empty() {
+            "}\n}\n"
+        } else {
+            "\n  }\n}\n"
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_moves_time_only_on_change() {
+        let mut lock = Lock::default();
+        lock.cards.insert(
+            "a".into(),
+            Entry {
+                hash: hash_bytes(&["x"]),
+                modified: 100,
+            },
+        );
+        assert_eq!(Lock::parse(&lock.to_text()).unwrap(), lock);
+        let same = next(lock.cards.get("a"), hash_bytes(&["x"]), 500);
+        assert_eq!(same.modified, 100);
+        // Changed within the same second as the last change: still later.
+        let changed = next(lock.cards.get("a"), hash_bytes(&["y"]), 100);
+        assert_eq!(changed.modified, 101);
+    }
+}

@@ -1,0 +1,120 @@
+//! Cloze deletions (`{{c1::answer}}`, `{{c2::answer::hint}}`), parsed once for
+//! validation, card generation and the Quizlet and handout writers.
+
+/// One `{{cN::…}}` deletion in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    /// The cloze numbers (`c1,2` gives two).
+    pub numbers: Vec<u32>,
+    /// The hidden text.
+    pub answer: String,
+    /// The optional hint after a second `::`.
+    pub hint: Option<String>,
+    /// Byte range of the whole `{{…}}` in the text.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Why a text's deletions cannot be used as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClozeProblem {
+    /// `{{` or a stray `}` inside a deletion, at this byte offset: Anki would end
+    /// the deletion early (Django's `{{ var }}` and `{% tag %}` are the usual cause).
+    Braces(usize),
+    /// A `{{cN::` at this byte offset is never closed.
+    Unclosed(usize),
+}
+
+/// Finds every deletion in `text`, or the first problem.
+pub fn parse(text: &str) -> Result<Vec<Deletion>, ClozeProblem> {
+    let mut deletions = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find("{{c") {
+        let start = pos + found;
+        let after_c = start + 3;
+        let digits_len = text[after_c..]
+            .find(|c: char| !(c.is_ascii_digit() || c == ','))
+            .unwrap_or(text.len() - after_c);
+        let numbers_text = &text[after_c..after_c + digits_len];
+        if digits_len == 0 || !text[after_c + digits_len..].starts_with("::") {
+            pos = after_c;
+            continue;
+        }
+        let content_start = after_c + digits_len + 2;
+        let Some(close) = text[content_start..].find("}}") else {
+            return Err(ClozeProblem::Unclosed(start));
+        };
+        let content_end = content_start + close;
+        let content = &text[content_start..content_end];
+        if let Some(inner) = content.find("{{") {
+            return Err(ClozeProblem::Braces(content_start + inner));
+        }
+        // `{{c1::{% url %}}}`: the first `}}` closes early and a `}` is left over.
+        if text[content_end + 2..].starts_with('}') {
+            return Err(ClozeProblem::Braces(content_end));
+        }
+        let numbers: Vec<u32> = numbers_text
+            .split(',')
+            .filter_map(|n| n.parse().ok())
+            .filter(|&n| n > 0)
+            .collect();
+        let (answer, hint) = match content.split_once("::") {
+            Some((a, h)) => (a.to_string(), Some(h.to_string())),
+            None => (content.to_string(), None),
+        };
+        if !numbers.is_empty() {
+            deletions.push(Deletion {
+                numbers,
+                answer,
+                hint,
+                range: start..content_end + 2,
+            });
+        }
+        pos = content_end + 2;
+    }
+    Ok(deletions)
+}
+
+/// The distinct cloze numbers of `text`, ascending (one Anki card each).
+pub fn numbers(text: &str) -> Vec<u32> {
+    let mut numbers: Vec<u32> = parse(text)
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|d| d.numbers)
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_numbers_answers_and_hints() {
+        let d = parse("A {{c1::model}} and {{c2,3::view::V…}}.").unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].answer, "model");
+        assert_eq!(d[1].numbers, vec![2, 3]);
+        assert_eq!(d[1].hint.as_deref(), Some("V…"));
+        assert_eq!(numbers("{{c2::a}} {{c1::b}} {{c2::c}}"), vec![1, 2]);
+    }
+
+    #[test]
+    fn django_braces_inside_a_deletion_are_refused() {
+        assert!(matches!(
+            parse("{{c1::{{ user.name }}}}"),
+            Err(ClozeProblem::Braces(_))
+        ));
+        assert!(matches!(
+            parse("{{c1::{% csrf_token %}}}"),
+            Err(ClozeProblem::Braces(_))
+        ));
+        assert!(matches!(
+            parse("x {{c1::open"),
+            Err(ClozeProblem::Unclosed(2))
+        ));
+        // Template syntax outside deletions is fine.
+        assert_eq!(parse("{{ var }} is {{c1::a variable}}").unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,161 @@
+//! The bank as flashdeck understands it: a deck, defaults, and cards.
+//!
+//! These types are filled by [`crate::load`], checked by [`crate::validate`],
+//! and their JSON Schema (`flashdeck schema`) is derived from them, so the
+//! editor schema and the loader cannot drift apart.
+
+pub mod cloze;
+mod located;
+pub mod schema;
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+
+pub use located::Located;
+
+use crate::source::SourceFile;
+
+/// A bank file: one deck of cards.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "flashdeck bank")]
+pub struct Bank {
+    /// The deck every card of this bank belongs to.
+    pub deck: DeckMeta,
+    /// Values applied to every card that does not set its own.
+    #[schemars(default)]
+    pub defaults: Option<Defaults>,
+    /// The cards, in study order.
+    pub cards: Vec<Card>,
+}
+
+/// What the deck is called and how it is identified.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DeckMeta {
+    /// Stable slug (`[a-z0-9]+(-[a-z0-9]+)*`). Every Anki id derives from it:
+    /// never change it once the deck is published.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: Located<String>,
+    /// Deck name shown in Anki; `::` makes subdecks (`Languages::Django`).
+    pub name: Located<String>,
+    /// Markdown describing the deck (Anki's deck description, the handouts' introduction).
+    pub description: Option<Located<String>>,
+}
+
+/// Defaults applied to every card.
+#[derive(Debug, Clone, Default, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Defaults {
+    /// Tags added to every card.
+    #[schemars(default)]
+    pub tags: Vec<Located<String>>,
+    /// Card type of cards that do not set `type`.
+    #[serde(rename = "type")]
+    pub card_type: Option<Located<CardType>>,
+}
+
+/// The four kinds of card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CardType {
+    /// Question on the front, answer on the back.
+    Basic,
+    /// Like basic, plus a second card asking the answer's side first.
+    Reversed,
+    /// A `text` with `{{c1::…}}` deletions; one card per deletion number.
+    Cloze,
+    /// Question on the front; the learner types the answer, which is compared.
+    TypeIn,
+}
+
+impl CardType {
+    /// Every type, in the order of the documentation.
+    pub const ALL: [CardType; 4] = [
+        CardType::Basic,
+        CardType::Reversed,
+        CardType::Cloze,
+        CardType::TypeIn,
+    ];
+
+    /// The name used in banks (`type-in`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardType::Basic => "basic",
+            CardType::Reversed => "reversed",
+            CardType::Cloze => "cloze",
+            CardType::TypeIn => "type-in",
+        }
+    }
+
+    /// Parses a bank's `type:` value.
+    pub fn parse(name: &str) -> Option<CardType> {
+        CardType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+/// One flashcard as written in the bank.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Card {
+    /// Stable slug, unique in the bank. The Anki note's GUID derives from
+    /// (deck.id, card.id), so edits to the text keep the learner's history.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: Located<String>,
+    /// Groups the handouts; also added as a tag.
+    pub topic: Option<Located<String>>,
+    /// Card type; defaults to `defaults.type`, else `basic`.
+    #[serde(rename = "type")]
+    pub card_type: Option<Located<CardType>>,
+    /// Markdown prompt (basic, reversed, type-in).
+    pub question: Option<Located<String>>,
+    /// Markdown answer (basic, reversed, type-in).
+    pub answer: Option<Located<String>>,
+    /// Markdown with `{{c1::…}}` deletions (cloze only).
+    pub text: Option<Located<String>>,
+    /// Optional Markdown shown on the back, under the answer.
+    pub extra: Option<Located<String>>,
+    /// Tags; `::` makes a hierarchy. No spaces.
+    #[schemars(default)]
+    pub tags: Vec<Located<String>>,
+    /// http(s) links to where the answer can be checked.
+    #[schemars(default)]
+    pub references: Vec<Located<String>>,
+    /// Where the card's mapping starts (not part of the format).
+    #[schemars(skip)]
+    pub span: crate::source::Span,
+}
+
+impl Card {
+    /// The card's type after defaults.
+    pub fn resolved_type(&self, defaults: Option<&Defaults>) -> CardType {
+        self.card_type
+            .as_ref()
+            .map(|t| t.value)
+            .or_else(|| defaults.and_then(|d| d.card_type.as_ref()).map(|t| t.value))
+            .unwrap_or(CardType::Basic)
+    }
+
+    /// Every Markdown field the card has, named as in the bank.
+    pub fn markdown_fields(&self) -> impl Iterator<Item = (&'static str, &Located<String>)> {
+        [
+            ("question", self.question.as_ref()),
+            ("answer", self.answer.as_ref()),
+            ("text", self.text.as_ref()),
+            ("extra", self.extra.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, field)| field.map(|f| (name, f)))
+    }
+}
+
+/// A bank together with the file it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedBank {
+    /// The file's text, for diagnostics.
+    pub source: SourceFile,
+    /// The folder media paths are relative to.
+    pub base_dir: PathBuf,
+    /// The parsed bank.
+    pub bank: Bank,
+}

@@ -1,0 +1,259 @@
+//! The pipeline: load → validate → transform → write, for `check` and `build`.
+//!
+//! Every bank is loaded and validated before anything is written, so an
+//! invalid bank writes nothing; all bytes are produced before the first file
+//! is replaced.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::load::load_bank;
+use crate::lock::{Lock, lock_path};
+use crate::model::LoadedBank;
+use crate::output::{Written, write_all, write_atomic};
+use crate::source::SourceFile;
+use crate::transform::{Deck, Filter, build_deck};
+use crate::validate::{MediaFile, Rules, resolve_media, validate};
+use crate::writers::apkg::notetypes::style_fingerprint;
+use crate::writers::{Format, OutputFile, WriterOptions, quizlet, writer_for};
+
+/// A bank that passed loading, with its resolved media.
+pub struct CheckedBank {
+    /// The bank and its source.
+    pub loaded: LoadedBank,
+    /// Its media files.
+    pub media: Vec<MediaFile>,
+}
+
+/// The result of checking banks.
+#[derive(Default)]
+pub struct CheckReport {
+    /// Sources that could be read, by path, for rendering diagnostics.
+    pub sources: BTreeMap<PathBuf, SourceFile>,
+    /// Everything found, sorted.
+    pub diagnostics: Diagnostics,
+    /// Banks that loaded (valid or not).
+    pub banks: Vec<CheckedBank>,
+}
+
+/// Loads and validates `paths`.
+pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
+    let mut report = CheckReport::default();
+    let mut deck_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in paths {
+        let outcome = load_bank(path);
+        report.diagnostics.extend(outcome.diagnostics);
+        if let Some(source) = outcome.source {
+            report.sources.insert(path.clone(), source);
+        }
+        let Some(loaded) = outcome.bank else { continue };
+        report.diagnostics.extend(validate(&loaded, rules));
+        let mut ignore = |_d: Diagnostic| {};
+        let media = resolve_media(&loaded, &mut ignore);
+        let deck_id = loaded.bank.deck.id.value.clone();
+        if !deck_id.is_empty() {
+            if let Some(first) = deck_ids.get(&deck_id) {
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateCardId,
+                        &loaded.source,
+                        loaded.bank.deck.id.span,
+                        format!("deck id `{deck_id}` is also used by {}", first.display()),
+                    )
+                    .hint("each bank needs its own deck id: its outputs are named after it"),
+                );
+            } else {
+                deck_ids.insert(deck_id, path.clone());
+            }
+        }
+        report.banks.push(CheckedBank { loaded, media });
+    }
+    report.diagnostics.sort();
+    report
+}
+
+/// Every `*.yaml` / `*.yml` file under the given files and folders, sorted.
+pub fn discover_banks(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            collect(input, &mut out)?;
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// What `build` needs to know.
+pub struct BuildOptions {
+    /// Bank files.
+    pub banks: Vec<PathBuf>,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Formats to write.
+    pub formats: Vec<Format>,
+    /// Card selection.
+    pub filter: Filter,
+    /// Validation knobs.
+    pub rules: Rules,
+    /// Fail on warnings too.
+    pub deny_warnings: bool,
+    /// Fail instead of changing a lock file.
+    pub locked: bool,
+    /// Options for the writers.
+    pub writer_options: WriterOptions,
+}
+
+/// Why a build wrote nothing.
+pub enum BuildFailure {
+    /// A bank is invalid (exit 1).
+    Invalid(CheckReport),
+    /// `--locked` and a lock would change (exit 1).
+    LockOutdated(Vec<PathBuf>),
+    /// Reading or writing failed (exit 2).
+    Io(String),
+}
+
+/// One built deck.
+pub struct BuiltDeck {
+    /// Bank file.
+    pub bank: PathBuf,
+    /// Deck id.
+    pub deck_id: String,
+    /// Cards written (after filters).
+    pub cards: usize,
+    /// Media files packaged.
+    pub media: usize,
+    /// Files and whether they changed.
+    pub files: Vec<Written>,
+}
+
+/// What a build did; warnings are reported even on success.
+pub struct BuildSummary {
+    /// The check report (warnings, sources).
+    pub report: CheckReport,
+    /// Decks written.
+    pub decks: Vec<BuiltDeck>,
+}
+
+/// Runs the whole pipeline.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
+    let mut report = check(&options.banks, &options.rules);
+    if options.deny_warnings {
+        report.diagnostics.deny_warnings();
+    }
+    if report.diagnostics.has_errors() {
+        return Err(BuildFailure::Invalid(report));
+    }
+    let now = crate::lock::now();
+    let fingerprint = style_fingerprint();
+    let mut planned: Vec<(PathBuf, Deck, Vec<OutputFile>, Lock, Lock)> = Vec::new();
+    let mut separator_problems = Diagnostics::new();
+    for checked in &report.banks {
+        let path = checked.loaded.source.path().to_path_buf();
+        let lock_file = lock_path(&path);
+        let old_lock = Lock::read(&lock_file).map_err(BuildFailure::Io)?;
+        let unlocked = build_deck(&checked.loaded, &checked.media, &|_| 0).map_err(|e| {
+            BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
+        })?;
+        let new_lock = old_lock.updated(&unlocked, &fingerprint, now);
+        let mut deck = build_deck(&checked.loaded, &checked.media, &|id| new_lock.modified(id))
+            .map_err(|e| {
+                BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
+            })?;
+        deck.retain(&options.filter);
+        if options.formats.contains(&Format::Quizlet) {
+            let w = &options.writer_options;
+            for (card_id, side, sep) in
+                quizlet::separator_conflicts(&deck, &w.quizlet_term_sep, &w.quizlet_card_sep)
+            {
+                let Some(card) = checked
+                    .loaded
+                    .bank
+                    .cards
+                    .iter()
+                    .find(|c| c.id.value == card_id)
+                else {
+                    continue;
+                };
+                separator_problems.push(
+                    Diagnostic::new(Code::QuizletSeparator, &checked.loaded.source, card.id.span, format!("the Quizlet {side} of card `{card_id}` contains the separator {sep:?}"))
+                        .label("this card")
+                        .hint("choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card"),
+                );
+            }
+        }
+        let mut writer_options = options.writer_options.clone();
+        writer_options.notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
+        let mut files = Vec::new();
+        for format in &options.formats {
+            let writer = writer_for(*format, &writer_options);
+            files.extend(
+                writer
+                    .write(&deck)
+                    .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?,
+            );
+        }
+        planned.push((path, deck, files, old_lock, new_lock));
+    }
+    if !separator_problems.is_empty() {
+        report.diagnostics.extend(separator_problems);
+        report.diagnostics.sort();
+        return Err(BuildFailure::Invalid(report));
+    }
+    if options.locked {
+        let outdated: Vec<PathBuf> = planned
+            .iter()
+            .filter(|p| p.3 != p.4)
+            .map(|p| lock_path(&p.0))
+            .collect();
+        if !outdated.is_empty() {
+            return Err(BuildFailure::LockOutdated(outdated));
+        }
+    }
+    let mut decks = Vec::new();
+    for (path, deck, files, old_lock, new_lock) in planned {
+        let mut written = write_all(&options.out_dir, &files).map_err(|e| {
+            BuildFailure::Io(format!(
+                "cannot write to {}: {e}",
+                options.out_dir.display()
+            ))
+        })?;
+        if old_lock != new_lock {
+            let lock_file = lock_path(&path);
+            written.push(
+                write_atomic(&lock_file, new_lock.to_text().as_bytes()).map_err(|e| {
+                    BuildFailure::Io(format!("cannot write {}: {e}", lock_file.display()))
+                })?,
+            );
+        }
+        decks.push(BuiltDeck {
+            bank: path,
+            deck_id: deck.id.clone(),
+            cards: deck.cards.len(),
+            media: deck.media.len(),
+            files: written,
+        });
+    }
+    Ok(BuildSummary { report, decks })
+}

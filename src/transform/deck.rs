@@ -1,0 +1,170 @@
+//! The deck model the writers read.
+
+use std::collections::BTreeMap;
+
+use super::Filter;
+use crate::model::{CardType, LoadedBank};
+use crate::validate::MediaFile;
+
+/// A deck ready to be written: Markdown fields, final tags, media bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deck {
+    /// Stable slug from `deck.id`.
+    pub id: String,
+    /// Display name; `::` separates subdecks.
+    pub name: String,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// The selected cards, in bank order.
+    pub cards: Vec<DeckCard>,
+    /// Media files, sorted by name, each once.
+    pub media: Vec<Media>,
+    /// Media path as written in the bank → packaged basename.
+    pub media_names: BTreeMap<String, String>,
+    /// The newest card modification time (Unix seconds), for dating handouts
+    /// without reading the clock; 0 when no lock exists yet.
+    pub updated: i64,
+}
+
+/// One card of a [`Deck`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeckCard {
+    /// Stable slug.
+    pub id: String,
+    /// Type after defaults.
+    pub card_type: CardType,
+    /// Topic, if any.
+    pub topic: Option<String>,
+    /// Markdown prompt (empty for cloze).
+    pub question: String,
+    /// Markdown answer (empty for cloze).
+    pub answer: String,
+    /// Markdown cloze text (empty otherwise).
+    pub text: String,
+    /// Markdown shown under the answer.
+    pub extra: Option<String>,
+    /// Defaults' tags, the card's, and the topic's, each once.
+    pub tags: Vec<String>,
+    /// Links to where the answer can be checked.
+    pub references: Vec<String>,
+    /// When the card's content last changed (Unix seconds), from the lock.
+    pub modified: i64,
+}
+
+/// A media file's packaged name and contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// Basename, as fields reference it.
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Deck {
+    /// Keeps only the cards `filter` selects.
+    pub fn retain(&mut self, filter: &Filter) {
+        self.cards.retain(|c| filter.selects(&c.id, &c.tags));
+    }
+
+    /// The packaged basename of a media path as written in the bank.
+    pub fn media_name(&self, written: &str) -> Option<&str> {
+        self.media_names.get(written).map(String::as_str)
+    }
+
+    /// The bytes of a packaged media file.
+    pub fn media_bytes(&self, name: &str) -> Option<&[u8]> {
+        self.media
+            .binary_search_by(|m| m.name.as_str().cmp(name))
+            .ok()
+            .map(|i| self.media[i].bytes.as_slice())
+    }
+}
+
+/// A topic as a tag: spaces become underscores (`Models and the ORM` →
+/// `Models_and_the_ORM`), since Anki tags cannot hold spaces.
+pub fn topic_tag(topic: &str) -> String {
+    topic.split_whitespace().collect::<Vec<_>>().join("_")
+}
+
+/// Builds the deck of a validated bank (every card; see [`Deck::retain`]). `media` comes from
+/// [`crate::validate::resolve_media`]; `modified` gives each card's
+/// modification time by id.
+pub fn build_deck(
+    loaded: &LoadedBank,
+    media: &[MediaFile],
+    modified: &dyn Fn(&str) -> i64,
+) -> std::io::Result<Deck> {
+    let bank = &loaded.bank;
+    let defaults = bank.defaults.as_ref();
+    let default_tags: Vec<String> = defaults
+        .map(|d| d.tags.iter().map(|t| t.value.clone()).collect())
+        .unwrap_or_default();
+    let mut cards = Vec::with_capacity(bank.cards.len());
+    for card in &bank.cards {
+        let mut tags: Vec<String> = Vec::new();
+        let candidates = default_tags
+            .iter()
+            .cloned()
+            .chain(card.tags.iter().map(|t| t.value.clone()))
+            .chain(card.topic.iter().map(|t| topic_tag(&t.value)));
+        for tag in candidates {
+            if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                tags.push(tag);
+            }
+        }
+        let text = |f: &Option<crate::model::Located<String>>| {
+            f.as_ref()
+                .map(|v| v.value.trim_end().to_string())
+                .unwrap_or_default()
+        };
+        cards.push(DeckCard {
+            id: card.id.value.clone(),
+            card_type: card.resolved_type(defaults),
+            topic: card.topic.as_ref().map(|t| t.value.trim().to_string()),
+            question: text(&card.question),
+            answer: text(&card.answer),
+            text: text(&card.text),
+            extra: card
+                .extra
+                .as_ref()
+                .map(|e| e.value.trim_end().to_string())
+                .filter(|e| !e.is_empty()),
+            tags,
+            references: card
+                .references
+                .iter()
+                .map(|r| r.value.trim().to_string())
+                .collect(),
+            modified: modified(&card.id.value),
+        });
+    }
+    let mut files: BTreeMap<String, Media> = BTreeMap::new();
+    let mut media_names = BTreeMap::new();
+    for file in media {
+        media_names.insert(file.written.clone(), file.name.clone());
+        if !files.contains_key(&file.name) {
+            let bytes = std::fs::read(&file.path)?;
+            files.insert(
+                file.name.clone(),
+                Media {
+                    name: file.name.clone(),
+                    bytes,
+                },
+            );
+        }
+    }
+    let updated = cards.iter().map(|c| c.modified).max().unwrap_or(0);
+    Ok(Deck {
+        id: bank.deck.id.value.clone(),
+        name: bank.deck.name.value.trim().to_string(),
+        description: bank
+            .deck
+            .description
+            .as_ref()
+            .map(|d| d.value.trim_end().to_string()),
+        cards,
+        media: files.into_values().collect(),
+        media_names,
+        updated,
+    })
+}

@@ -1,0 +1,255 @@
+//! Markdown → HTML: escaped text, highlighted code, sanitized raw HTML.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+use super::{highlight, parse, protect_math};
+
+/// How to render a field.
+pub struct HtmlOptions<'a> {
+    /// Maps an image or media path as written to the URL the output uses
+    /// (a basename for Anki, a data URI for the print page).
+    pub media_url: &'a dyn Fn(&str) -> Option<String>,
+    /// Write literal `{` and `}` as character references, so that Anki's cloze
+    /// parser sees only the bank's own `{{cN::…}}` markers.
+    pub escape_braces: bool,
+}
+
+/// Renders `markdown` to an HTML fragment.
+pub fn to_html(markdown: &str, options: &HtmlOptions<'_>) -> String {
+    let protected = protect_math(markdown);
+    let mut has_raw_html = false;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for event in parse(&protected.text) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, body)) = code.as_mut() {
+                    body.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, body)) = code.take() {
+                    events.push(Event::Html(CowStr::from(code_block(&lang, &body))));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = (options.media_url)(&dest_url).map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if is_safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::from("#")
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html {
+        html = sanitize(&html, options);
+    }
+    let html = protected.restore(html.trim_end(), |m| {
+        html_escape::encode_text(m).into_owned()
+    });
+    if options.escape_braces {
+        escape_non_cloze_braces(&html)
+    } else {
+        html
+    }
+}
+
+fn code_block(lang: &str, body: &str) -> String {
+    let inner = highlight::highlight(body, lang)
+        .unwrap_or_else(|| html_escape::encode_text(body).into_owned());
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " class=\"language-{}\"",
+            html_escape::encode_double_quoted_attribute(lang)
+        )
+    };
+    format!(
+        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
+        inner.trim_end_matches('\n')
+    )
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        // A colon after a slash, '?' or '#' is not a scheme separator.
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// Removes scripts, frames, event handlers and `javascript:` URLs from raw
+/// HTML written in a bank, keeping the markup flashdeck itself produces.
+fn sanitize(html: &str, options: &HtmlOptions<'_>) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags([
+            "span",
+            "pre",
+            "code",
+            "div",
+            "figure",
+            "figcaption",
+            "audio",
+            "video",
+            "source",
+            "mark",
+            "kbd",
+            "sub",
+            "sup",
+        ])
+        .add_tag_attributes("span", ["style"])
+        .add_tag_attributes("pre", ["class"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("img", ["src", "alt", "title", "width", "height"])
+        .add_tag_attributes("audio", ["src", "controls"])
+        .add_tag_attributes("video", ["src", "controls"])
+        .add_tag_attributes("source", ["src", "type"])
+        .link_rel(None);
+    if options.escape_braces {
+        builder.url_schemes(["http", "https", "mailto"].into());
+    } else {
+        builder.url_schemes(["http", "https", "mailto", "data"].into());
+    }
+    builder.clean(html).to_string()
+}
+
+/// `{` and `}` that are not part of a `{{cN::…}}` marker become `&#123;` and
+/// `&#125;`, so Django's `{{ var }}` shows literally on cloze cards.
+fn escape_non_cloze_braces(html: &str) -> String {
+    let Ok(deletions) = crate::model::cloze::parse(html) else {
+        return html.to_string();
+    };
+    let mut keep = vec![false; html.len()];
+    for d in &deletions {
+        let marker_len = html[d.range.clone()].find("::").map_or(0, |i| i + 2);
+        for k in d.range.start..d.range.start + marker_len {
+            keep[k] = true;
+        }
+        keep[d.range.end - 2] = true;
+        keep[d.range.end - 1] = true;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    for (i, c) in html.char_indices() {
+        match c {
+            '{' if !keep[i] => out.push_str("&#123;"),
+            '}' if !keep[i] => out.push_str("&#125;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(md: &str) -> String {
+        to_html(
+            md,
+            &HtmlOptions {
+                media_url: &|_| None,
+                escape_braces: false,
+            },
+        )
+    }
+
+    #[test]
+    fn escapes_text_and_keeps_template_syntax_literal() {
+        assert_eq!(
+            render("a < b & `{% url %}`"),
+            "<p>a &lt; b &amp; <code>{% url %}</code></p>"
+        );
+    }
+
+    #[test]
+    fn strips_scripts_handlers_and_javascript_urls() {
+        let html = render(
+            "<script>alert(1)</script><img src=x.png onerror=alert(1)> [x](javascript:alert(1)) <iframe src=a></iframe>",
+        );
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("iframe"), "{html}");
+        assert!(html.contains("<img src=\"x.png\">"), "{html}");
+    }
+
+    #[test]
+    fn highlights_code_with_inline_styles() {
+        let html = render("```python\ndef f():\n    return 1 < 2\n```");
+        assert!(
+            html.starts_with("<pre class=\"code\"><code class=\"language-python\">"),
+            "{html}"
+        );
+        assert!(html.contains("style=\"color:"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+    }
+
+    #[test]
+    fn keeps_mathjax_delimiters() {
+        assert_eq!(
+            render(r"Area \(\pi r^2 < x\)"),
+            r"<p>Area \(\pi r^2 &lt; x\)</p>"
+        );
+    }
+
+    #[test]
+    fn cloze_markers_survive_while_other_braces_are_escaped() {
+        let html = to_html(
+            "{{ user }} is {{c1::a **variable**}}",
+            &HtmlOptions {
+                media_url: &|_| None,
+                escape_braces: true,
+            },
+        );
+        assert_eq!(
+            html,
+            "<p>&#123;&#123; user &#125;&#125; is {{c1::a <strong>variable</strong>}}</p>"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! Markdown, the language of every text field, turned into what each output
+//! needs: HTML for Anki and the print page, one-line plain text for Quizlet,
+//! and Markdown with media paths rewritten for the handouts.
+
+mod highlight;
+mod html;
+mod plain;
+mod rewrite;
+
+pub use html::{HtmlOptions, to_html};
+pub use plain::to_plain_text;
+pub use rewrite::rewrite_media;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+/// The Markdown dialect of banks: CommonMark plus tables and strikethrough.
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Parses Markdown with the bank dialect.
+fn parse(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, parser_options())
+}
+
+const MATH_OPEN: char = '\u{E000}';
+const MATH_CLOSE: char = '\u{E001}';
+
+/// MathJax `\( … \)` and `\[ … \]` would lose their backslashes to Markdown's
+/// escape rules. They are swapped for private-use placeholders before parsing
+/// and put back after rendering.
+struct ProtectedMath {
+    text: String,
+    math: Vec<String>,
+}
+
+fn protect_math(markdown: &str) -> ProtectedMath {
+    let mut text = String::with_capacity(markdown.len());
+    let mut math = Vec::new();
+    let mut rest = markdown;
+    loop {
+        let next = [("\\(", "\\)"), ("\\[", "\\]")]
+            .iter()
+            .filter_map(|(open, close)| rest.find(open).map(|i| (i, *open, *close)))
+            .min_by_key(|(i, _, _)| *i);
+        let Some((start, open, close)) = next else {
+            break;
+        };
+        let Some(len) = rest[start + open.len()..].find(close) else {
+            break;
+        };
+        let end = start + open.len() + len + close.len();
+        text.push_str(&rest[..start]);
+        text.push(MATH_OPEN);
+        text.push_str(&math.len().to_string());
+        text.push(MATH_CLOSE);
+        math.push(rest[start..end].to_string());
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    ProtectedMath { text, math }
+}
+
+impl ProtectedMath {
+    /// Puts the math back into `rendered`, passing each through `escape`.
+    fn restore(&self, rendered: &str, escape: impl Fn(&str) -> String) -> String {
+        if self.math.is_empty() {
+            return rendered.to_string();
+        }
+        let mut out = String::with_capacity(rendered.len());
+        let mut rest = rendered;
+        while let Some(start) = rest.find(MATH_OPEN) {
+            let after = &rest[start + MATH_OPEN.len_utf8()..];
+            let Some(end) = after.find(MATH_CLOSE) else {
+                break;
+            };
+            let index: Option<usize> = after[..end].parse().ok();
+            out.push_str(&rest[..start]);
+            match index.and_then(|i| self.math.get(i)) {
+                Some(math) => out.push_str(&escape(math)),
+                None => out.push_str(
+                    &rest[start..start + MATH_OPEN.len_utf8() + end + MATH_CLOSE.len_utf8()],
+                ),
+            }
+            rest = &after[end + MATH_CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The local media a Markdown text references: image destinations, `src` of
+/// raw `<img>`, `<audio>`, `<video>` and `<source>` tags, and Anki's `[sound:…]`.
+pub fn media_destinations(markdown: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for event in parse(markdown) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => found.push(dest_url.to_string()),
+            Event::Html(html) | Event::InlineHtml(html) => found.extend(html_sources(&html)),
+            Event::Text(text) => found.extend(sound_tags(&text)),
+            _ => {}
+        }
+    }
+    found.retain(|d| !d.is_empty());
+    found
+}
+
+fn html_sources(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for tag in ["<img", "<audio", "<video", "<source"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(tag) {
+            let start = from + i;
+            let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+            if let Some(src) = attribute(&html[start..end], &lower[start..end], "src") {
+                out.push(src);
+            }
+            from = end;
+        }
+    }
+    out
+}
+
+fn attribute(tag: &str, lower: &str, name: &str) -> Option<String> {
+    let at = lower.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &tag[at..];
+    let value = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next()?,
+        _ => rest
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()?,
+    };
+    Some(value.to_string())
+}
+
+fn sound_tags(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("[sound:") {
+        let after = &rest[i + 7..];
+        let Some(end) = after.find(']') else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_media_in_markdown_html_and_sound_tags() {
+        let md = "![a](media/a.png) <img src='b.jpg'> [sound:c.mp3] [link](https://x.org)";
+        assert_eq!(
+            media_destinations(md),
+            vec!["media/a.png", "b.jpg", "c.mp3"]
+        );
+    }
+
+    #[test]
+    fn math_survives_a_round_trip() {
+        let p = protect_math(r"Area \(\pi r^2\) and \[x\]");
+        assert_eq!(p.math, vec![r"\(\pi r^2\)", r"\[x\]"]);
+        assert_eq!(
+            p.restore(&p.text, |m| m.to_string()),
+            r"Area \(\pi r^2\) and \[x\]"
+        );
+    }
+}

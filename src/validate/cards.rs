@@ -1,0 +1,288 @@
+//! Per-card rules: ids, required fields per type, tags, cloze syntax, links;
+//! and the deck's own fields.
+
+use std::collections::HashMap;
+
+use super::{is_slug, suggest_slug};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::cloze::{self, ClozeProblem};
+use crate::model::{Card, CardType, LoadedBank, Located};
+use crate::source::{SourceFile, Span};
+
+pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
+    let source = &loaded.source;
+    let bank = &loaded.bank;
+    let deck = &bank.deck;
+    if !deck.id.value.is_empty() {
+        check_slug(source, &deck.id, "deck id", report);
+    } else if deck.id.span != Span::point(0) {
+        report(empty(source, &deck.id, "`deck.id`"));
+    }
+    if deck.name.value.trim().is_empty() && deck.name.span != Span::point(0) {
+        report(empty(source, &deck.name, "`deck.name`"));
+    } else if deck
+        .name
+        .value
+        .split("::")
+        .any(|part| part.trim().is_empty())
+        && !deck.name.value.is_empty()
+    {
+        report(
+            Diagnostic::new(
+                Code::InvalidDeckName,
+                source,
+                deck.name.span,
+                "the deck name has an empty `::` part",
+            )
+            .hint("`::` separates subdecks (`Parent::Child`); remove the extra `::`"),
+        );
+    }
+    if let Some(defaults) = &bank.defaults {
+        for tag in &defaults.tags {
+            check_tag(source, tag, report);
+        }
+    }
+    if bank.cards.is_empty() {
+        report(
+            Diagnostic::new(
+                Code::EmptyField,
+                source,
+                Span::point(0),
+                "the bank has no cards",
+            )
+            .hint("add cards under `cards:`, each starting with `- id: some-slug`"),
+        );
+    }
+    let mut first_ids: HashMap<&str, Span> = HashMap::new();
+    for card in &bank.cards {
+        if card.id.value.is_empty() {
+            report(empty(source, &card.id, "`id`"));
+        } else if check_slug(source, &card.id, "card id", report) {
+            if let Some(first) = first_ids.get(card.id.value.as_str()) {
+                let (line, _) = source.line_column(first.start);
+                report(
+                    Diagnostic::new(
+                        Code::DuplicateCardId,
+                        source,
+                        card.id.span,
+                        format!("card id `{}` is already used by the card at line {line}", card.id.value),
+                    )
+                    .label("used again here")
+                    .related(source, *first, "first used here")
+                    .hint("card ids must be unique in a bank: give this card a new id (never reuse a published one)"),
+                );
+            } else {
+                first_ids.insert(&card.id.value, card.id.span);
+            }
+        }
+        check_fields(
+            source,
+            card,
+            card.resolved_type(bank.defaults.as_ref()),
+            report,
+        );
+        if let Some(topic) = &card.topic {
+            if topic.value.trim().is_empty() {
+                report(empty(source, topic, "`topic`"));
+            }
+        }
+        for tag in &card.tags {
+            check_tag(source, tag, report);
+        }
+        for reference in &card.references {
+            check_reference(source, reference, report);
+        }
+    }
+}
+
+fn empty(source: &SourceFile, field: &Located<String>, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyField,
+        source,
+        field.span,
+        format!("{what} is empty"),
+    )
+    .label("empty")
+    .hint("write a value, or remove the key if it is optional")
+}
+
+fn check_slug(
+    source: &SourceFile,
+    id: &Located<String>,
+    what: &str,
+    report: &mut dyn FnMut(Diagnostic),
+) -> bool {
+    if is_slug(&id.value) {
+        return true;
+    }
+    let suggestion = suggest_slug(&id.value);
+    report(
+        Diagnostic::new(
+            Code::InvalidId,
+            source,
+            id.span,
+            format!("{what} `{}` is not a slug", id.value),
+        )
+        .label("not a slug")
+        .hint(format!(
+            "use lowercase letters, digits and single hyphens{}",
+            if suggestion.is_empty() {
+                String::new()
+            } else {
+                format!(", e.g. `{suggestion}`")
+            }
+        )),
+    );
+    false
+}
+
+fn check_tag(source: &SourceFile, tag: &Located<String>, report: &mut dyn FnMut(Diagnostic)) {
+    let value = tag.value.as_str();
+    let problem = if value.trim().is_empty() {
+        Some("a tag is empty")
+    } else if value.chars().any(char::is_whitespace) {
+        Some("a tag contains a space")
+    } else if value.split("::").any(str::is_empty) {
+        Some("a tag has an empty `::` part")
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        let fix = value.split_whitespace().collect::<Vec<_>>().join("_");
+        report(
+            Diagnostic::new(Code::InvalidTag, source, tag.span, format!("{message}: `{value}`"))
+                .label("invalid tag")
+                .hint(if fix.is_empty() {
+                    "remove the empty tag".to_string()
+                } else {
+                    format!("tags cannot hold spaces (Anki splits on them): write `{fix}`, or `::` for a hierarchy")
+                }),
+        );
+    }
+}
+
+fn check_reference(
+    source: &SourceFile,
+    reference: &Located<String>,
+    report: &mut dyn FnMut(Diagnostic),
+) {
+    let ok = url::Url::parse(reference.value.trim())
+        .map(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+        .unwrap_or(false);
+    if !ok {
+        report(
+            Diagnostic::new(Code::InvalidReference, source, reference.span, format!("`{}` is not an http(s) URL", reference.value))
+                .label("not a link")
+                .hint("references are web links, e.g. `https://docs.djangoproject.com/en/5.2/topics/http/urls/`"),
+        );
+    }
+}
+
+/// Which fields each type needs, and which it does not use.
+fn check_fields(
+    source: &SourceFile,
+    card: &Card,
+    card_type: CardType,
+    report: &mut dyn FnMut(Diagnostic),
+) {
+    let (required, unused): (&[&str], &[&str]) = match card_type {
+        CardType::Cloze => (&["text"], &["question", "answer"]),
+        _ => (&["question", "answer"], &["text"]),
+    };
+    let field = |name: &str| match name {
+        "question" => card.question.as_ref(),
+        "answer" => card.answer.as_ref(),
+        _ => card.text.as_ref(),
+    };
+    for &name in required {
+        match field(name) {
+            None => report(
+                Diagnostic::new(
+                    Code::MissingField,
+                    source,
+                    card.id.span,
+                    format!(
+                        "{} card `{}` has no `{name}`",
+                        card_type.as_str(),
+                        card.id.value
+                    ),
+                )
+                .label("this card")
+                .hint(match card_type {
+                    CardType::Cloze => {
+                        "a cloze card needs `text:` with `{{c1::…}}` deletions".to_string()
+                    }
+                    _ => format!("add `{name}:` (Markdown) to the card"),
+                }),
+            ),
+            Some(value) if value.value.trim().is_empty() => {
+                report(empty(source, value, &format!("`{name}`")))
+            }
+            Some(_) => {}
+        }
+    }
+    for &name in unused {
+        if let Some(value) = field(name) {
+            let hint = match card_type {
+                CardType::Cloze => {
+                    "a cloze card has `text:` only: move this into `text:` or `extra:`, or set `type: basic`"
+                }
+                _ => {
+                    "`text:` is for cloze cards: set `type: cloze`, or use `question:` and `answer:`"
+                }
+            };
+            report(
+                Diagnostic::new(
+                    Code::FieldNotUsed,
+                    source,
+                    value.span,
+                    format!("a {} card does not use `{name}`", card_type.as_str()),
+                )
+                .label("ignored by this card type")
+                .hint(hint),
+            );
+        }
+    }
+    if card_type == CardType::Cloze {
+        if let Some(text) = &card.text {
+            check_cloze(source, text, report);
+        }
+    }
+}
+
+fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnMut(Diagnostic)) {
+    if text.value.trim().is_empty() {
+        return;
+    }
+    // Points at the problem inside the field when the text appears verbatim
+    // after the field's start (block scalars do), else at the field.
+    let locate = |offset: usize, len: usize| {
+        let context_start = text.value[..offset].rfind("{{c").unwrap_or(offset);
+        let context_end = (offset + len).min(text.value.len());
+        let after_field = Span::new(text.span.start, source.text().len());
+        source
+            .find_in(after_field, &text.value[context_start..context_end])
+            .map(|s| Span::new(s.start + offset - context_start, s.end))
+            .unwrap_or(text.span)
+    };
+    match cloze::parse(&text.value) {
+        Ok(deletions) if deletions.is_empty() => report(
+            Diagnostic::new(Code::ClozeWithoutDeletion, source, text.span, "cloze text has no `{{c1::…}}` deletion")
+                .label("nothing to hide")
+                .hint("wrap what the learner should recall in `{{c1::…}}`, e.g. `Django's ORM maps {{c1::models}} to tables`"),
+        ),
+        Ok(_) => {}
+        Err(ClozeProblem::Braces(at)) => report(
+            Diagnostic::new(Code::ClozeBraces, source, locate(at, 2), "braces inside a cloze deletion end it early in Anki")
+                .label("`{{`, `}}` or `}` inside the deletion")
+                .hint("keep Django template syntax (`{{ var }}`, `{% tag %}`) outside `{{c1::…}}`, or put it in `extra:`"),
+        ),
+        Err(ClozeProblem::Unclosed(at)) => report(
+            Diagnostic::new(Code::ClozeUnclosed, source, locate(at, 3), "this cloze deletion is never closed")
+                .label("opened here")
+                .hint("close it with `}}`: `{{c1::hidden text}}`"),
+        ),
+    }
+}

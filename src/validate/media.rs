@@ -1,0 +1,154 @@
+//! Media rules: every image or sound a card references must be a file inside
+//! the bank's folder, and no two different files may share a basename (Anki
+//! keeps media in one flat folder, referenced by basename).
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::LoadedBank;
+use crate::source::Span;
+use crate::transform::markup;
+
+/// A media file referenced by a bank, resolved on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// The path as written in the Markdown (`media/diagram.png`).
+    pub written: String,
+    /// The basename it is packaged under (`diagram.png`).
+    pub name: String,
+    /// The file on disk.
+    pub path: PathBuf,
+}
+
+/// Resolves every media reference of the bank. Problems are reported to
+/// `report`; only references that resolved are returned.
+pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) -> Vec<MediaFile> {
+    let source = &loaded.source;
+    let base = std::fs::canonicalize(&loaded.base_dir).unwrap_or_else(|_| loaded.base_dir.clone());
+    let mut by_written: BTreeMap<String, MediaFile> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, (PathBuf, Span)> = BTreeMap::new();
+    let fields = loaded
+        .bank
+        .cards
+        .iter()
+        .flat_map(|c| c.markdown_fields().map(|(_, f)| f));
+    let description = loaded.bank.deck.description.iter();
+    for field in description.chain(fields) {
+        for written in markup::media_destinations(&field.value) {
+            let span = source
+                .find_in(Span::new(field.span.start, source.text().len()), &written)
+                .unwrap_or(field.span);
+            if by_written.contains_key(&written) {
+                continue;
+            }
+            let Some(file) = resolve_one(&base, &written, span, loaded, report) else {
+                continue;
+            };
+            if let Some((first_path, first_span)) = by_name.get(&file.name) {
+                if first_path != &file.path {
+                    report(
+                        Diagnostic::new(
+                            Code::MediaNameClash,
+                            source,
+                            span,
+                            format!("two different media files are both named `{}`", file.name),
+                        )
+                        .label("this file")
+                        .related(source, *first_span, "clashes with this one")
+                        .hint(
+                            "Anki stores media by file name in one folder: rename one of the files",
+                        ),
+                    );
+                    continue;
+                }
+            } else {
+                by_name.insert(file.name.clone(), (file.path.clone(), span));
+            }
+            by_written.insert(written, file);
+        }
+    }
+    by_written.into_values().collect()
+}
+
+fn resolve_one(
+    base: &Path,
+    written: &str,
+    span: Span,
+    loaded: &LoadedBank,
+    report: &mut dyn FnMut(Diagnostic),
+) -> Option<MediaFile> {
+    let source = &loaded.source;
+    let outside = |why: &str| {
+        Diagnostic::new(Code::MediaOutsideBank, source, span, format!("media `{written}` {why}"))
+            .label("outside the bank's folder")
+            .hint("copy the file into the bank's folder (e.g. `media/`) and reference it by a relative path")
+    };
+    if written.contains("://") || written.starts_with("data:") {
+        report(outside("is not a local file").hint(
+            "download the file into the bank's folder and reference it by a relative path; decks must work offline",
+        ));
+        return None;
+    }
+    let relative = Path::new(written);
+    let mut depth: i32 = 0;
+    for component in relative.components() {
+        match component {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::RootDir | Component::Prefix(_) => {
+                report(outside("is an absolute path"));
+                return None;
+            }
+            Component::CurDir => {}
+        }
+        if depth < 0 {
+            report(outside("climbs out of the bank's folder with `..`"));
+            return None;
+        }
+    }
+    let joined = base.join(relative);
+    let Ok(path) = std::fs::canonicalize(&joined) else {
+        report(
+            Diagnostic::new(
+                Code::MediaMissing,
+                source,
+                span,
+                format!("media file `{written}` does not exist"),
+            )
+            .label("no such file")
+            .hint(format!(
+                "paths are relative to the bank's folder ({}); check the spelling or add the file",
+                loaded.base_dir.display()
+            )),
+        );
+        return None;
+    };
+    if !path.starts_with(base) {
+        report(outside("is a link to a file outside the bank's folder"));
+        return None;
+    }
+    if !path.is_file() {
+        report(
+            Diagnostic::new(
+                Code::MediaMissing,
+                source,
+                span,
+                format!("media `{written}` is not a file"),
+            )
+            .label("not a file")
+            .hint("reference a file, not a folder"),
+        );
+        return None;
+    }
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    Some(MediaFile {
+        written: written.to_string(),
+        name,
+        path,
+    })
+}
+
+pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
+    resolve_media(loaded, report);
+}

@@ -1,0 +1,77 @@
+//! Stage 2, validate: the rules a loaded bank must satisfy before anything is
+//! written. Each rule module reports located [`Diagnostic`]s and never stops
+//! early, so one `flashdeck check` run shows every problem.
+
+mod cards;
+mod duplicates;
+mod media;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::LoadedBank;
+
+pub use media::{MediaFile, resolve_media};
+
+/// Knobs of the rules.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// A field longer than this many characters gets a `long-field` warning.
+    pub max_field_chars: usize,
+    /// Questions at least this similar (0–1) get a `near-duplicate-question` warning.
+    pub near_duplicate_similarity: f64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_field_chars: 2000,
+            near_duplicate_similarity: 0.9,
+        }
+    }
+}
+
+/// Runs every rule over `bank`.
+pub fn validate(bank: &LoadedBank, rules: &Rules) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let mut report = |d: Diagnostic| out.push(d);
+    cards::check(bank, &mut report);
+    media::check(bank, &mut report);
+    duplicates::check(bank, rules, &mut report);
+    out
+}
+
+/// Slugs: lowercase ASCII letters and digits in words joined by single hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Turns free text into the nearest slug (`"What is Django?"` → `what-is-django`),
+/// for hints.
+pub fn suggest_slug(s: &str) -> String {
+    let lowered: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    lowered.split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("what-is-django"));
+        assert!(is_slug("q1"));
+        assert!(!is_slug("What"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug("a_b"));
+        assert_eq!(suggest_slug("What is Django?"), "what-is-django");
+    }
+}

@@ -1,0 +1,201 @@
+//! The four note types, with fixed field names and templates. Their ids
+//! derive from the deck id and the type; their modification time comes from
+//! the lock and rises when [`style_fingerprint`] changes, so template and CSS
+//! changes reach users on re-import.
+
+use serde_json::{Value, json};
+
+use super::ids::stable_id;
+use crate::model::CardType;
+
+/// Study-friendly card styling: readable type, left-aligned code, night mode,
+/// narrow screens.
+pub const CSS: &str = include_str!("card.css");
+
+/// One note type as flashdeck defines it.
+pub struct NoteType {
+    /// The card type it serves.
+    pub card_type: CardType,
+    /// Name suffix shown in Anki (`<deck name> · Basic`).
+    pub label: &'static str,
+    /// Field names, in order.
+    pub fields: &'static [&'static str],
+    /// Templates: (name, front, back).
+    pub templates: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// What every back shows under the answer: the extra notes and the references.
+macro_rules! back_extra {
+    () => {
+        "{{#Extra}}<div class=\"extra\">{{Extra}}</div>{{/Extra}}\n{{#References}}<div class=\"references\">{{References}}</div>{{/References}}"
+    };
+}
+
+/// The note types, in [`CardType::ALL`] order.
+pub const NOTE_TYPES: [NoteType; 4] = [
+    NoteType {
+        card_type: CardType::Basic,
+        label: "Basic",
+        fields: &["Front", "Back", "Extra", "References"],
+        templates: &[(
+            "Card 1",
+            "<div class=\"front\">{{Front}}</div>",
+            concat!(
+                "<div class=\"front\">{{Front}}</div>\n<hr id=\"answer\">\n<div class=\"back\">{{Back}}</div>\n",
+                back_extra!()
+            ),
+        )],
+    },
+    NoteType {
+        card_type: CardType::Reversed,
+        label: "Basic (and reversed card)",
+        fields: &["Front", "Back", "Extra", "References"],
+        templates: &[
+            (
+                "Card 1",
+                "<div class=\"front\">{{Front}}</div>",
+                concat!(
+                    "<div class=\"front\">{{Front}}</div>\n<hr id=\"answer\">\n<div class=\"back\">{{Back}}</div>\n",
+                    back_extra!()
+                ),
+            ),
+            (
+                "Card 2",
+                "<div class=\"front\">{{Back}}</div>",
+                concat!(
+                    "<div class=\"front\">{{Back}}</div>\n<hr id=\"answer\">\n<div class=\"back\">{{Front}}</div>\n",
+                    back_extra!()
+                ),
+            ),
+        ],
+    },
+    NoteType {
+        card_type: CardType::Cloze,
+        label: "Cloze",
+        fields: &["Text", "Extra", "References"],
+        templates: &[(
+            "Cloze",
+            "<div class=\"cloze-text\">{{cloze:Text}}</div>",
+            concat!(
+                "<div class=\"cloze-text\">{{cloze:Text}}</div>\n",
+                back_extra!()
+            ),
+        )],
+    },
+    NoteType {
+        card_type: CardType::TypeIn,
+        label: "Basic (type in the answer)",
+        fields: &["Front", "Back", "Extra", "References"],
+        templates: &[(
+            "Card 1",
+            "<div class=\"front\">{{Front}}</div>\n<div class=\"type-in\">{{type:Back}}</div>",
+            concat!(
+                "<div class=\"front\">{{Front}}</div>\n<hr id=\"answer\">\n<div class=\"type-in\">{{type:Back}}</div>\n",
+                back_extra!()
+            ),
+        )],
+    },
+];
+
+/// The note type serving `card_type`.
+pub fn note_type(card_type: CardType) -> &'static NoteType {
+    let index = CardType::ALL
+        .iter()
+        .position(|t| *t == card_type)
+        .unwrap_or(0);
+    &NOTE_TYPES[index]
+}
+
+/// A fingerprint of everything users see of the note types (CSS, templates,
+/// fields). The lock records it; when it changes, the note types' modification
+/// time rises so Anki updates them on import.
+pub fn style_fingerprint() -> String {
+    let mut text = String::from(CSS);
+    for nt in &NOTE_TYPES {
+        text.push_str(nt.label);
+        for f in nt.fields {
+            text.push_str(f);
+        }
+        for (name, front, back) in nt.templates {
+            text.push_str(name);
+            text.push_str(front);
+            text.push_str(back);
+        }
+    }
+    crate::lock::content_hash(&[&text])
+}
+
+impl NoteType {
+    /// The note type's id for a deck.
+    pub fn id(&self, deck_id: &str) -> i64 {
+        stable_id(&["flashdeck-notetype", deck_id, self.card_type.as_str()])
+    }
+
+    /// The name shown in Anki.
+    pub fn name(&self, deck_name: &str) -> String {
+        let leaf = deck_name.rsplit("::").next().unwrap_or(deck_name);
+        format!("{leaf} · {}", self.label)
+    }
+
+    /// The legacy (schema 11) JSON of the note type.
+    pub fn to_json(
+        &self,
+        deck_id: &str,
+        deck_name: &str,
+        anki_deck_id: i64,
+        modified: i64,
+    ) -> Value {
+        let is_cloze = self.card_type == CardType::Cloze;
+        let fields: Vec<Value> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(ord, name)| {
+                json!({"name": name, "ord": ord, "sticky": false, "rtl": false,
+                       "font": "Arial", "size": 20, "media": [], "plainText": false,
+                       "collapsed": false, "excludeFromSearch": false})
+            })
+            .collect();
+        let templates: Vec<Value> = self
+            .templates
+            .iter()
+            .enumerate()
+            .map(|(ord, (name, front, back))| {
+                json!({"name": name, "ord": ord, "qfmt": front, "afmt": back,
+                       "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0})
+            })
+            .collect();
+        // `req`: which fields a template needs to produce a card (legacy field).
+        let req: Vec<Value> = (0..self.templates.len())
+            .map(|ord| {
+                json!([
+                    ord,
+                    "any",
+                    [if self.card_type == CardType::Reversed {
+                        ord
+                    } else {
+                        0
+                    }]
+                ])
+            })
+            .collect();
+        json!({
+            "id": self.id(deck_id),
+            "name": self.name(deck_name),
+            "type": if is_cloze { 1 } else { 0 },
+            "mod": modified,
+            "usn": -1,
+            "sortf": 0,
+            "did": anki_deck_id,
+            "tmpls": templates,
+            "flds": fields,
+            "css": CSS,
+            "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+            "latexPost": "\\end{document}",
+            "latexsvg": false,
+            "req": req,
+            "tags": [],
+            "vers": [],
+        })
+    }
+}

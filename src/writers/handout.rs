@@ -1,0 +1,168 @@
+//! What the three handouts share: cards grouped by topic and numbered once,
+//! cloze cards turned into question and answer, media paths for handouts.
+
+use crate::model::CardType;
+use crate::model::cloze;
+use crate::transform::markup::rewrite_media;
+use crate::transform::{Deck, DeckCard};
+
+/// Cards without a topic are grouped under this heading, after the others.
+pub const NO_TOPIC: &str = "Other";
+
+/// A numbered card with its question and answer as Markdown.
+pub struct Item<'a> {
+    /// 1-based number, the same on the study sheet, quiz and answer key.
+    pub number: usize,
+    /// The card.
+    pub card: &'a DeckCard,
+    /// Markdown of the prompt (cloze: the text with blanks).
+    pub question: String,
+    /// Markdown of the answer (cloze: the text with the deletions in bold).
+    pub answer: String,
+}
+
+/// A topic and its cards.
+pub struct Section<'a> {
+    /// Topic name.
+    pub topic: String,
+    /// Anchor slug for links.
+    pub anchor: String,
+    /// Its cards, numbered.
+    pub items: Vec<Item<'a>>,
+}
+
+/// Groups cards by topic in order of first appearance (untopiced last) and
+/// numbers them consecutively in that order.
+pub fn sections(deck: &Deck) -> Vec<Section<'_>> {
+    let mut topics: Vec<String> = Vec::new();
+    for card in &deck.cards {
+        let topic = card.topic.clone().unwrap_or_else(|| NO_TOPIC.to_string());
+        if !topics.contains(&topic) {
+            topics.push(topic);
+        }
+    }
+    if let Some(i) = topics.iter().position(|t| t == NO_TOPIC) {
+        let other = topics.remove(i);
+        topics.push(other);
+    }
+    let mut number = 0;
+    topics
+        .into_iter()
+        .map(|topic| {
+            let items = deck
+                .cards
+                .iter()
+                .filter(|c| c.topic.as_deref().unwrap_or(NO_TOPIC) == topic)
+                .map(|card| {
+                    number += 1;
+                    let (question, answer) = question_answer(deck, card);
+                    Item {
+                        number,
+                        card,
+                        question,
+                        answer,
+                    }
+                })
+                .collect();
+            Section {
+                anchor: anchor(&topic),
+                topic,
+                items,
+            }
+        })
+        .collect()
+}
+
+fn question_answer(deck: &Deck, card: &DeckCard) -> (String, String) {
+    let media = |md: &str| {
+        rewrite_media(md, &|written| {
+            deck.media_name(written).map(|n| format!("media/{n}"))
+        })
+    };
+    let (question, mut answer) = match card.card_type {
+        CardType::Cloze => {
+            let deletions = cloze::parse(&card.text).unwrap_or_default();
+            let mut q = String::new();
+            let mut a = String::new();
+            let mut last = 0;
+            for d in &deletions {
+                q.push_str(&card.text[last..d.range.start]);
+                a.push_str(&card.text[last..d.range.start]);
+                q.push_str(&match &d.hint {
+                    Some(hint) => format!("\\_\\_\\_\\_\\_ ({hint})"),
+                    None => "\\_\\_\\_\\_\\_".to_string(),
+                });
+                a.push_str(&format!("**{}**", d.answer.trim()));
+                last = d.range.end;
+            }
+            q.push_str(&card.text[last..]);
+            a.push_str(&card.text[last..]);
+            (q, a)
+        }
+        _ => (card.question.clone(), card.answer.clone()),
+    };
+    if let Some(extra) = &card.extra {
+        answer.push_str("\n\n");
+        answer.push_str(extra);
+    }
+    (media(&question), media(&answer))
+}
+
+/// GitHub's heading anchor: lowercase, spaces to hyphens, punctuation dropped.
+pub fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A Markdown prompt as one heading line when it is a single paragraph
+/// (keeping inline code and emphasis), else `None`.
+pub fn single_line(markdown: &str) -> Option<String> {
+    let trimmed = markdown.trim();
+    let is_plain_paragraph = !trimmed.contains("\n\n")
+        && !trimmed.contains("```")
+        && !trimmed.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with(['-', '*', '+', '>', '#', '|'])
+                || l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ")
+        });
+    is_plain_paragraph.then(|| trimmed.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+}
+
+/// Formats Unix seconds as `YYYY-MM-DD` (UTC), for the handouts' date line.
+pub fn iso_date(unix_seconds: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = unix_seconds.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_anchors() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(1_764_028_800), "2025-11-25");
+        assert_eq!(anchor("Models and the ORM"), "models-and-the-orm");
+        assert_eq!(
+            single_line("What is `reverse()`\nfor?").as_deref(),
+            Some("What is `reverse()` for?")
+        );
+        assert_eq!(single_line("Two\n\nparas"), None);
+    }
+}

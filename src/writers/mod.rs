@@ -1,0 +1,126 @@
+//! Stage 4, write: one module per output format, each a pure function from a
+//! [`Deck`] to the bytes of its files. Nothing here touches the disk; the
+//! pipeline hands the files to [`crate::output`], the one place that writes.
+//!
+//! To add a format: add a variant to [`Format`], a module with a type that
+//! implements [`Writer`], and a line in [`writer_for`].
+
+pub mod apkg;
+mod handout;
+pub mod handout_html;
+pub mod quiz_sheet;
+pub mod quizlet;
+pub mod study_sheet;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::transform::Deck;
+
+/// A file a writer produced, relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path under the output folder.
+    pub path: PathBuf,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a writer could not produce its files.
+#[derive(Debug)]
+pub struct WriteError(pub String);
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// One output format.
+pub trait Writer {
+    /// The format this writer emits.
+    fn format(&self) -> Format;
+    /// Renders the deck.
+    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError>;
+}
+
+/// The output formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// Anki package: `<deck>.apkg`.
+    Apkg,
+    /// Quizlet paste-in file (Tab between term and definition, one card per line): `<deck>.quizlet.txt`.
+    Quizlet,
+    /// Spreadsheet CSV (RFC 4180, header row) for Google Sheets or Excel: `<deck>.quizlet.csv`.
+    QuizletCsv,
+    /// Markdown study sheet, questions followed by answers: `<deck>.md`.
+    Markdown,
+    /// Markdown quiz sheet with an answer key: `<deck>.quiz.md`.
+    Quiz,
+    /// Self-contained print-ready HTML page: `<deck>.html`.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order they are written.
+    pub const ALL: [Format; 6] = [
+        Format::Apkg,
+        Format::Quizlet,
+        Format::QuizletCsv,
+        Format::Markdown,
+        Format::Quiz,
+        Format::Html,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Apkg => "apkg",
+            Format::Quizlet => "quizlet",
+            Format::QuizletCsv => "quizlet-csv",
+            Format::Markdown => "markdown",
+            Format::Quiz => "quiz",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Options that reach the writers from the command line.
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// Quizlet: text between term and definition.
+    pub quizlet_term_sep: String,
+    /// Quizlet: text between cards.
+    pub quizlet_card_sep: String,
+    /// Anki: note type modification time (from the lock).
+    pub notetype_modified: i64,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            quizlet_term_sep: "\t".into(),
+            quizlet_card_sep: "\n".into(),
+            notetype_modified: 0,
+        }
+    }
+}
+
+/// The writer of `format`.
+pub fn writer_for(format: Format, options: &WriterOptions) -> Box<dyn Writer> {
+    match format {
+        Format::Apkg => Box::new(apkg::ApkgWriter {
+            notetype_modified: options.notetype_modified,
+        }),
+        Format::Quizlet => Box::new(quizlet::QuizletWriter {
+            term_sep: options.quizlet_term_sep.clone(),
+            card_sep: options.quizlet_card_sep.clone(),
+        }),
+        Format::QuizletCsv => Box::new(quizlet::QuizletCsvWriter),
+        Format::Markdown => Box::new(study_sheet::StudySheetWriter),
+        Format::Quiz => Box::new(quiz_sheet::QuizSheetWriter),
+        Format::Html => Box::new(handout_html::HandoutHtmlWriter),
+    }
+}

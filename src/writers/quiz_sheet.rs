@@ -1,0 +1,46 @@
+//! The quiz sheet `<deck>.quiz.md`: the numbered questions with room to
+//! answer, then an answer key with the same numbers, on a new page in print.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::handout::sections;
+use super::study_sheet::{header, question_heading};
+use super::{Format, OutputFile, WriteError, Writer};
+use crate::transform::Deck;
+
+/// Writes the Markdown quiz sheet with its answer key.
+pub struct QuizSheetWriter;
+
+/// Raw HTML that pandoc and browsers turn into a page break; GitHub ignores it.
+const PAGE_BREAK: &str = "<div style=\"break-before: page; page-break-before: always\"></div>";
+
+impl Writer for QuizSheetWriter {
+    fn format(&self) -> Format {
+        Format::Quiz
+    }
+
+    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+        let mut md = String::new();
+        header(&mut md, deck, "Quiz");
+        let sections = sections(deck);
+        md.push_str("Write your answer under each question, then check it against the answer key at the end.\n");
+        for s in &sections {
+            let _ = write!(md, "\n## {}\n", s.topic);
+            for item in &s.items {
+                question_heading(&mut md, item.number, &item.question);
+                md.push_str("\nAnswer:\n\n\\\n\\\n\\\n");
+            }
+        }
+        let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
+        for s in &sections {
+            for item in &s.items {
+                let _ = write!(md, "\n### {}.\n\n{}\n", item.number, item.answer.trim());
+            }
+        }
+        Ok(vec![OutputFile {
+            path: PathBuf::from(format!("{}.quiz.md", deck.id)),
+            bytes: md.into_bytes(),
+        }])
+    }
+}

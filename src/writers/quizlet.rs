@@ -1,0 +1,156 @@
+//! Quizlet: a text file the user pastes into Quizlet's Import box.
+//!
+//! Quizlet splits pasted text literally on its separators (Tab and New line by
+//! default) and honours no quoting, so every field is flattened to one line of
+//! plain text. A CSV variant serves users who go through a spreadsheet.
+
+use std::path::PathBuf;
+
+use super::{Format, OutputFile, WriteError, Writer};
+use crate::model::CardType;
+use crate::model::cloze;
+use crate::transform::markup::to_plain_text;
+use crate::transform::{Deck, DeckCard};
+
+/// One Quizlet term/definition pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    /// Id of the card it came from.
+    pub card_id: String,
+    /// The term side.
+    pub term: String,
+    /// The definition side.
+    pub definition: String,
+}
+
+/// The pairs a deck gives: one per card, two for reversed cards (one each way).
+pub fn pairs(deck: &Deck) -> Vec<Pair> {
+    let mut out = Vec::with_capacity(deck.cards.len());
+    for card in &deck.cards {
+        let pair = |term: String, definition: String| Pair {
+            card_id: card.id.clone(),
+            term,
+            definition,
+        };
+        match card.card_type {
+            CardType::Cloze => {
+                let (term, definition) = cloze_pair(card);
+                out.push(pair(term, definition));
+            }
+            CardType::Reversed => {
+                let (q, a) = (to_plain_text(&card.question), to_plain_text(&card.answer));
+                out.push(pair(q.clone(), with_extra(a.clone(), card)));
+                out.push(pair(a, q));
+            }
+            CardType::Basic | CardType::TypeIn => {
+                out.push(pair(
+                    to_plain_text(&card.question),
+                    with_extra(to_plain_text(&card.answer), card),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn with_extra(answer: String, card: &DeckCard) -> String {
+    match &card.extra {
+        Some(extra) => format!("{answer} ({})", to_plain_text(extra)),
+        None => answer,
+    }
+}
+
+/// The sentence with a blank (or the hint) for each deletion, and the answers.
+fn cloze_pair(card: &DeckCard) -> (String, String) {
+    let deletions = cloze::parse(&card.text).unwrap_or_default();
+    let mut blanked = String::with_capacity(card.text.len());
+    let mut last = 0;
+    for d in &deletions {
+        blanked.push_str(&card.text[last..d.range.start]);
+        match &d.hint {
+            Some(hint) => blanked.push_str(&format!("_____ ({hint})")),
+            None => blanked.push_str("_____"),
+        }
+        last = d.range.end;
+    }
+    blanked.push_str(&card.text[last..]);
+    let answers: Vec<String> = deletions.iter().map(|d| to_plain_text(&d.answer)).collect();
+    let definition = with_extra(answers.join("; "), card);
+    (to_plain_text(&blanked), definition)
+}
+
+/// Pairs whose term or definition contains one of the separators, which
+/// Quizlet would split on: `(card id, "term" or "definition", separator)`.
+pub fn separator_conflicts(
+    deck: &Deck,
+    term_sep: &str,
+    card_sep: &str,
+) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    for pair in pairs(deck) {
+        for (side, text) in [("term", &pair.term), ("definition", &pair.definition)] {
+            for sep in [term_sep, card_sep] {
+                if !sep.is_empty() && text.contains(sep) {
+                    out.push((pair.card_id.clone(), side, sep.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Writes `<deck>.quizlet.txt`.
+pub struct QuizletWriter {
+    /// Between term and definition (Tab by default).
+    pub term_sep: String,
+    /// Between cards (New line by default).
+    pub card_sep: String,
+}
+
+impl Writer for QuizletWriter {
+    fn format(&self) -> Format {
+        Format::Quizlet
+    }
+
+    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+        let mut text = String::new();
+        for pair in pairs(deck) {
+            text.push_str(&pair.term);
+            text.push_str(&self.term_sep);
+            text.push_str(&pair.definition);
+            text.push_str(&self.card_sep);
+        }
+        Ok(vec![OutputFile {
+            path: PathBuf::from(format!("{}.quizlet.txt", deck.id)),
+            bytes: text.into_bytes(),
+        }])
+    }
+}
+
+/// Writes `<deck>.quizlet.csv`: RFC 4180 with a `term,definition` header.
+pub struct QuizletCsvWriter;
+
+impl Writer for QuizletCsvWriter {
+    fn format(&self) -> Format {
+        Format::QuizletCsv
+    }
+
+    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        let io = |e: csv::Error| WriteError(format!("cannot write CSV: {e}"));
+        csv.write_record(["term", "definition"]).map_err(io)?;
+        for pair in pairs(deck) {
+            csv.write_record([&pair.term, &pair.definition])
+                .map_err(io)?;
+        }
+        let bytes = csv
+            .into_inner()
+            .map_err(|e| WriteError(format!("cannot write CSV: {e}")))?;
+        Ok(vec![OutputFile {
+            path: PathBuf::from(format!("{}.quizlet.csv", deck.id)),
+            bytes,
+        }])
+    }
+}

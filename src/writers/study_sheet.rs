@@ -1,0 +1,78 @@
+//! The study sheet `<deck>.md`: title, description, contents by topic, then
+//! every question followed by its answer, tags and references.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::handout::{iso_date, sections, single_line};
+use super::{Format, OutputFile, WriteError, Writer};
+use crate::transform::Deck;
+
+/// Writes the Markdown study sheet.
+pub struct StudySheetWriter;
+
+impl Writer for StudySheetWriter {
+    fn format(&self) -> Format {
+        Format::Markdown
+    }
+
+    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+        let mut md = String::new();
+        header(&mut md, deck, "Study sheet");
+        let sections = sections(deck);
+        md.push_str("## Contents\n\n");
+        for s in &sections {
+            let _ = writeln!(md, "- [{}](#{}) ({})", s.topic, s.anchor, s.items.len());
+        }
+        for s in &sections {
+            let _ = write!(md, "\n## {}\n", s.topic);
+            for item in &s.items {
+                question_heading(&mut md, item.number, &item.question);
+                let _ = write!(md, "\n{}\n", item.answer.trim_end());
+                let card = item.card;
+                let tags: Vec<String> = card.tags.iter().map(|t| format!("`{t}`")).collect();
+                let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
+                if !card.references.is_empty() {
+                    let links: Vec<String> =
+                        card.references.iter().map(|r| format!("<{r}>")).collect();
+                    let _ = write!(md, "  \n*References:* {}", links.join(" · "));
+                }
+                md.push('\n');
+            }
+        }
+        Ok(vec![OutputFile {
+            path: PathBuf::from(format!("{}.md", deck.id)),
+            bytes: md.into_bytes(),
+        }])
+    }
+}
+
+/// `# Title`, the date line and the description, shared by both Markdown sheets.
+pub(super) fn header(md: &mut String, deck: &Deck, kind: &str) {
+    let _ = writeln!(md, "# {}\n", deck.name);
+    let count = deck.cards.len();
+    let mut line = format!(
+        "*{kind} · {count} card{}",
+        if count == 1 { "" } else { "s" }
+    );
+    if deck.updated > 0 {
+        let _ = write!(line, " · updated {}", iso_date(deck.updated));
+    }
+    let _ = writeln!(md, "{line}*\n");
+    if let Some(description) = &deck.description {
+        let _ = writeln!(md, "{}\n", description.trim_end());
+    }
+}
+
+/// `### N. Question` when the question fits a heading, else `### Question N`
+/// followed by the full Markdown.
+pub(super) fn question_heading(md: &mut String, number: usize, question: &str) {
+    match single_line(question) {
+        Some(line) => {
+            let _ = writeln!(md, "\n### {number}. {line}");
+        }
+        None => {
+            let _ = writeln!(md, "\n### Question {number}\n\n{}", question.trim_end());
+        }
+    }
+}
