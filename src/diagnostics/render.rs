@@ -38,7 +38,7 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, color: bool) -> Strin
         _ => title.element(
             Origin::path(path.as_str())
                 .line(d.line)
-                .char_column(d.column.saturating_sub(1)),
+                .char_column(d.column),
         ),
     };
     let mut report = vec![main];

@@ -245,12 +245,27 @@ impl Reader<'_> {
             "add `id: my-deck` (a slug that never changes)",
         );
         let name = self.required_text(&fields, "name", node, "`deck`", "add `name: \"My Deck\"`");
+        for (key, field) in [("id", &id), ("name", &name)] {
+            if let Some(field) = field.as_ref().filter(|f| f.value.trim().is_empty()) {
+                let d = Diagnostic::new(
+                    Code::EmptyField,
+                    self.source,
+                    field.span,
+                    format!("`deck.{key}` is empty"),
+                )
+                .label("empty")
+                .hint(format!("write the deck's {key}"));
+                self.push(d);
+            }
+        }
         let description = fields
             .get("description")
             .and_then(|n| self.text(n, "`description`"));
+        // A missing or empty id or name has been reported; the rules skip empty values.
+        let blank = || Located::new(String::new(), Span::point(node.span.start));
         Some(DeckMeta {
-            id: id.unwrap_or_else(|| Located::new(String::new(), Span::point(node.span.start))),
-            name: name.unwrap_or_else(|| Located::new(String::new(), Span::point(node.span.start))),
+            id: id.unwrap_or_else(blank),
+            name: name.unwrap_or_else(blank),
             description,
         })
     }
@@ -310,9 +325,14 @@ impl Reader<'_> {
         )?;
         let opt =
             |r: &mut Self, key: &str| fields.get(key).and_then(|n| r.text(n, &format!("`{key}`")));
+        let card_type = fields.get("type").and_then(|n| self.card_type(n));
+        // An unknown type has been reported; checking fields against a guessed
+        // type would only add noise.
+        let type_unknown = fields.contains_key("type") && card_type.is_none();
         Some(Card {
+            type_unknown,
             topic: opt(self, "topic"),
-            card_type: fields.get("type").and_then(|n| self.card_type(n)),
+            card_type,
             question: opt(self, "question"),
             answer: opt(self, "answer"),
             text: opt(self, "text"),

@@ -121,6 +121,9 @@ pub struct Card {
     /// http(s) links to where the answer can be checked.
     #[schemars(default)]
     pub references: Vec<Located<String>>,
+    /// Whether `type:` was given but not understood (not part of the format).
+    #[schemars(skip)]
+    pub type_unknown: bool,
     /// Where the card's mapping starts (not part of the format).
     #[schemars(skip)]
     pub span: crate::source::Span,

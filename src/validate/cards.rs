@@ -13,19 +13,16 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
     let source = &loaded.source;
     let bank = &loaded.bank;
     let deck = &bank.deck;
+    // Missing or empty deck fields were reported by the loader.
     if !deck.id.value.is_empty() {
         check_slug(source, &deck.id, "deck id", report);
-    } else if deck.id.span != Span::point(0) {
-        report(empty(source, &deck.id, "`deck.id`"));
     }
-    if deck.name.value.trim().is_empty() && deck.name.span != Span::point(0) {
-        report(empty(source, &deck.name, "`deck.name`"));
-    } else if deck
+    if deck
         .name
         .value
         .split("::")
         .any(|part| part.trim().is_empty())
-        && !deck.name.value.is_empty()
+        && !deck.name.value.trim().is_empty()
     {
         report(
             Diagnostic::new(
@@ -75,12 +72,14 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 first_ids.insert(&card.id.value, card.id.span);
             }
         }
-        check_fields(
-            source,
-            card,
-            card.resolved_type(bank.defaults.as_ref()),
-            report,
-        );
+        if !card.type_unknown {
+            check_fields(
+                source,
+                card,
+                card.resolved_type(bank.defaults.as_ref()),
+                report,
+            );
+        }
         if let Some(topic) = &card.topic {
             if topic.value.trim().is_empty() {
                 report(empty(source, topic, "`topic`"));
