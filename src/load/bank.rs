@@ -300,12 +300,18 @@ impl Reader<'_> {
 
     fn cards(&mut self, node: &Node) -> Vec<Card> {
         match &node.kind {
-            NodeKind::Seq(items) => items
+            NodeKind::Seq(items) if !items.is_empty() => items
                 .iter()
                 .enumerate()
                 .filter_map(|(i, item)| self.card(item, i + 1))
                 .collect(),
-            NodeKind::Null => Vec::new(),
+            NodeKind::Seq(_) | NodeKind::Null => {
+                let d = Diagnostic::new(Code::EmptyField, self.source, node.span, "the bank has no cards")
+                    .label("empty list")
+                    .hint("add cards under `cards:`, each starting with `- id: some-slug`");
+                self.push(d);
+                Vec::new()
+            }
             _ => {
                 self.wrong_type(node, "`cards`", "a list", "one `- id: …` entry per card");
                 Vec::new()
@@ -325,12 +331,10 @@ impl Reader<'_> {
         )?;
         let opt =
             |r: &mut Self, key: &str| fields.get(key).and_then(|n| r.text(n, &format!("`{key}`")));
+        let reported_before = self.diagnostics.len();
         let card_type = fields.get("type").and_then(|n| self.card_type(n));
-        // An unknown type has been reported; checking fields against a guessed
-        // type would only add noise.
-        let type_unknown = fields.contains_key("type") && card_type.is_none();
-        Some(Card {
-            type_unknown,
+        let mut card = Card {
+            malformed: false,
             topic: opt(self, "topic"),
             card_type,
             question: opt(self, "question"),
@@ -347,7 +351,11 @@ impl Reader<'_> {
                 .unwrap_or_default(),
             span: Span::point(node.span.start),
             id,
-        })
+        };
+        // A field of the wrong type or an unknown card type has been reported;
+        // checking the fields against a guessed type would only add noise.
+        card.malformed = self.diagnostics.len() > reported_before;
+        Some(card)
     }
 }
 

@@ -127,7 +127,7 @@ fn syntax_diagnostic(source: &SourceFile, err: &yaml::YamlError) -> Diagnostic {
         .text()
         .lines()
         .enumerate()
-        .take(err.line)
+        .take(err.line + 1)
         .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
         .map(|(i, _)| i + 1);
     if let Some(line) = tab_line {

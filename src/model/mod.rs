@@ -121,9 +121,11 @@ pub struct Card {
     /// http(s) links to where the answer can be checked.
     #[schemars(default)]
     pub references: Vec<Located<String>>,
-    /// Whether `type:` was given but not understood (not part of the format).
+    /// Whether a field was present but unreadable (wrong type, unknown card
+    /// type); already reported, so type-dependent checks are skipped
+    /// (not part of the format).
     #[schemars(skip)]
-    pub type_unknown: bool,
+    pub malformed: bool,
     /// Where the card's mapping starts (not part of the format).
     #[schemars(skip)]
     pub span: crate::source::Span,

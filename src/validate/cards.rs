@@ -39,17 +39,6 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
             check_tag(source, tag, report);
         }
     }
-    if bank.cards.is_empty() {
-        report(
-            Diagnostic::new(
-                Code::EmptyField,
-                source,
-                Span::point(0),
-                "the bank has no cards",
-            )
-            .hint("add cards under `cards:`, each starting with `- id: some-slug`"),
-        );
-    }
     let mut first_ids: HashMap<&str, Span> = HashMap::new();
     for card in &bank.cards {
         if card.id.value.is_empty() {
@@ -72,7 +61,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 first_ids.insert(&card.id.value, card.id.span);
             }
         }
-        if !card.type_unknown {
+        if !card.malformed {
             check_fields(
                 source,
                 card,
