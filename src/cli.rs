@@ -320,7 +320,18 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
             }
         }
     }
-    if report.diagnostics.has_errors() {
+    exit_status(&report.diagnostics)
+}
+
+/// 2 when a bank could not be read at all (an I/O error), 1 for an invalid
+/// bank, 0 otherwise.
+fn exit_status(diagnostics: &Diagnostics) -> i32 {
+    if diagnostics
+        .iter()
+        .any(|d| d.code == crate::diagnostics::Code::Unreadable)
+    {
+        EXIT_ERROR
+    } else if diagnostics.has_errors() {
         EXIT_INVALID
     } else {
         EXIT_OK
@@ -405,7 +416,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
                 "nothing was written: {}",
                 summary_line(&report.diagnostics)
             ));
-            EXIT_INVALID
+            exit_status(&report.diagnostics)
         }
         Err(BuildFailure::LockOutdated(paths)) => {
             for p in &paths {

@@ -19,7 +19,12 @@ const CASES: &[(&str, &str, usize, usize)] = &[
     ("cloze-django-tag.yaml", "cloze-braces", 8, 47),
     ("cloze-django-variable.yaml", "cloze-braces", 8, 35),
     ("cloze-unclosed.yaml", "cloze-unclosed", 8, 17),
-    ("cloze-without-deletion.yaml", "cloze-without-deletion", 7, 11),
+    (
+        "cloze-without-deletion.yaml",
+        "cloze-without-deletion",
+        7,
+        11,
+    ),
     ("cloze-without-text.yaml", "missing-field", 5, 9),
     ("comments-only.yaml", "empty-file", 1, 1),
     ("deck-id-not-a-slug.yaml", "invalid-id", 2, 7),
@@ -60,7 +65,11 @@ const CASES: &[(&str, &str, usize, usize)] = &[
 fn corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/corpus/invalid"), dir.path());
-    let outside = tempfile::NamedTempFile::new().unwrap().into_temp_path().keep().unwrap();
+    let outside = tempfile::NamedTempFile::new()
+        .unwrap()
+        .into_temp_path()
+        .keep()
+        .unwrap();
     std::os::unix::fs::symlink(&outside, dir.path().join("media/escape.png")).unwrap();
     std::fs::write(
         dir.path().join("media-symlink-out.yaml"),
@@ -79,7 +88,10 @@ fn corpus_has_at_least_thirty_cases_and_every_file_is_listed() {
         .filter(|n| n.ends_with(".yaml"))
         .collect();
     for name in &on_disk {
-        assert!(CASES.iter().any(|c| c.0 == name), "{name} has no expectation in CASES");
+        assert!(
+            CASES.iter().any(|c| c.0 == name),
+            "{name} has no expectation in CASES"
+        );
     }
 }
 
@@ -88,19 +100,32 @@ fn check_reports_code_line_and_column_with_exit_status_1() {
     let dir = corpus();
     let mut failures = Vec::new();
     for &(file, code, line, column) in CASES {
-        let (status, stdout, _) = run(flashdeck(dir.path()).args(["check", "--format", "json", file]));
-        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{file}: bad JSON {e}: {stdout}"));
+        let (status, stdout, _) =
+            run(flashdeck(dir.path()).args(["check", "--format", "json", file]));
+        let json: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{file}: bad JSON {e}: {stdout}"));
         let found = json["diagnostics"].as_array().unwrap().iter().any(|d| {
-            d["code"] == code && d["line"] == line && d["column"] == column && d["severity"] == "error" && d["file"] == file
+            d["code"] == code
+                && d["line"] == line
+                && d["column"] == column
+                && d["severity"] == "error"
+                && d["file"] == file
         });
         if status != 1 || !found {
-            failures.push(format!("{file}: expected {code} at {line}:{column} and exit 1, got exit {status}: {stdout}"));
+            failures.push(format!(
+                "{file}: expected {code} at {line}:{column} and exit 1, got exit {status}: {stdout}"
+            ));
         }
         // The human form names the same place and offers a hint.
         let (_, _, stderr) = run(flashdeck(dir.path()).args(["check", file]));
         let place = format!("{file}:{line}:{column}");
-        if !stderr.contains(&place) || !stderr.contains(&format!("error[{code}]")) || !stderr.contains("help:") {
-            failures.push(format!("{file}: human output lacks {place}, error[{code}] or help:\n{stderr}"));
+        if !stderr.contains(&place)
+            || !stderr.contains(&format!("error[{code}]"))
+            || !stderr.contains("help:")
+        {
+            failures.push(format!(
+                "{file}: human output lacks {place}, error[{code}] or help:\n{stderr}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -111,10 +136,16 @@ fn build_of_a_broken_bank_writes_nothing() {
     let dir = corpus();
     for &(file, _, _, _) in CASES {
         let out = dir.path().join(format!("out-{file}"));
-        let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", file, "--out"]).arg(&out));
+        let (status, _, stderr) = run(flashdeck(dir.path())
+            .args(["build", file, "--out"])
+            .arg(&out));
         assert_eq!(status, 1, "{file}: {stderr}");
         assert!(stderr.contains("nothing was written"), "{file}: {stderr}");
-        assert!(files_below(&out).is_empty(), "{file} wrote {:?}", files_below(&out));
+        assert!(
+            files_below(&out).is_empty(),
+            "{file} wrote {:?}",
+            files_below(&out)
+        );
         let lock = Path::new(file).with_extension("lock");
         assert!(!dir.path().join(lock).exists(), "{file} wrote a lock file");
     }

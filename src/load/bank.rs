@@ -306,9 +306,14 @@ impl Reader<'_> {
                 .filter_map(|(i, item)| self.card(item, i + 1))
                 .collect(),
             NodeKind::Seq(_) | NodeKind::Null => {
-                let d = Diagnostic::new(Code::EmptyField, self.source, node.span, "the bank has no cards")
-                    .label("empty list")
-                    .hint("add cards under `cards:`, each starting with `- id: some-slug`");
+                let d = Diagnostic::new(
+                    Code::EmptyField,
+                    self.source,
+                    node.span,
+                    "the bank has no cards",
+                )
+                .label("empty list")
+                .hint("add cards under `cards:`, each starting with `- id: some-slug`");
                 self.push(d);
                 Vec::new()
             }

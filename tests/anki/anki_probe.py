@@ -13,9 +13,9 @@ Every subcommand prints one JSON object on stdout describing what Anki sees.
 
 The description ("state") holds the note types, decks, notes (with the sort
 field and checksum Anki stored, and what anki.utils computes for them), cards,
-the review log, the media folder, Anki's media check, one rendered question
-and answer per note type and card template, and the type-in comparison Anki's
-reviewer would make. `import` adds the import log and the notes of the package
+the review log, the media folder, Anki's media check, and every card's
+rendered question and answer (with the type-in comparison Anki's reviewer
+would make). `import` adds the import log and the notes of the package
 itself (read with sqlite3), and ends with Check Database.
 """
 
@@ -32,13 +32,17 @@ import zipfile
 
 
 def open_collection(path):
+    import anki.lang
     from anki.collection import Collection
 
+    # anki.utils' strip_html_media and field_checksum need the i18n backend
+    # that the desktop app sets up at start.
+    anki.lang.set_lang("en")
     return Collection(path)
 
 
 def note_summary(note):
-    return {"id": note.id, "fields": list(note.fields)}
+    return {"id": note.id.nid, "fields": list(note.fields)}
 
 
 def import_log(response):
@@ -103,33 +107,27 @@ def package_contents(package):
     }
 
 
-def rendered_samples(col):
-    """For each note type and template: one card's question and answer HTML."""
+def rendered_cards(col):
+    """Every card's question and answer HTML, as the reviewer gets them."""
     from anki.utils import strip_html
 
     out = []
-    seen = set()
     for cid in col.db.list("select id from cards order by id"):
         card = col.get_card(cid)
         note = card.note()
-        key = (note.mid, card.ord)
-        if key in seen:
-            continue
-        seen.add(key)
         rendered = card.render_output(reload=True)
-        notetype = col.models.get(note.mid)
         sample = {
-            "notetype": notetype["name"],
-            "notetype_kind": notetype["type"],
-            "ord": card.ord,
             "card_id": cid,
             "guid": note.guid,
+            "notetype": col.models.get(note.mid)["name"],
+            "ord": card.ord,
             "question": rendered.question_text,
             "answer": rendered.answer_text,
             "css_chars": len(rendered.css),
         }
-        # What the desktop reviewer does with {{type:Field}}: it compares
-        # what was typed with the field's text, HTML stripped.
+        # What the desktop reviewer does with {{type:Field}}: it shows an
+        # input box, then compares what was typed with the field's text
+        # (HTML stripped). Here the "typed" text is the expected answer.
         if "[[type:" in rendered.question_text:
             field = rendered.question_text.split("[[type:", 1)[1].split("]]", 1)[0]
             expected = strip_html(note[field])
@@ -243,7 +241,7 @@ def describe(col):
             "missing": list(media_check.missing),
             "unused": list(media_check.unused),
         },
-        "rendered": rendered_samples(col),
+        "rendered": rendered_cards(col),
     }
 
 
@@ -279,8 +277,8 @@ def cmd_import(args):
 
 
 def cmd_review(args):
+    from anki.collection import CardAnswer  # before anki.cards (import cycle)
     from anki.cards import Card
-    from anki.collection import CardAnswer
 
     col = open_collection(args.col)
     answered = []

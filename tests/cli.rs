@@ -1,0 +1,274 @@
+//! The command line as a user meets it: help, starter bank, schema, warnings,
+//! exit statuses, filters, atomic and reproducible builds.
+
+mod common;
+
+use common::{copy_dir, files_below, flashdeck, repo, run};
+
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+const TWO_CARDS: &str = "deck:\n  id: small\n  name: Small\ndefaults:\n  tags: [base]\ncards:\n  - id: one\n    topic: First topic\n    question: What is one?\n    answer: One.\n    tags: [orm::queries]\n  - id: two\n    question: What is two?\n    answer: Two.\n    tags: [advanced]\n";
+
+#[test]
+fn help_teaches_with_examples_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, stdout, _) = run(flashdeck(dir.path()).arg("--help"));
+    assert_eq!(status, 0);
+    for needle in [
+        "build",
+        "check",
+        "schema",
+        "new",
+        "Examples:",
+        "Exit status",
+    ] {
+        assert!(stdout.contains(needle), "--help lacks {needle}:\n{stdout}");
+    }
+    let (status, stdout, _) = run(flashdeck(dir.path()).args(["build", "--help"]));
+    assert_eq!(status, 0);
+    for needle in [
+        "--format",
+        "--tag",
+        "--exclude-tag",
+        "--id",
+        "--locked",
+        "--quizlet-term-sep",
+        "lock file",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "build --help lacks {needle}:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(flashdeck(dir.path()).arg("frobnicate")).0, 2);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "--format", "pdf"])).0,
+        2
+    );
+    // No source/ folder and no bank given.
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("flashdeck new"), "{stderr}");
+    // A bank that does not exist is an I/O error.
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "missing.yaml"]));
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+}
+
+#[test]
+fn new_writes_a_starter_that_checks_clean_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "source/mine.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "--deny-warnings"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("0 errors and 0 warnings"), "{stderr}");
+    let before = std::fs::read(dir.path().join("source/mine.yaml")).unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "source/mine.yaml"]));
+    assert_eq!(status, 2);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("source/mine.yaml")).unwrap(),
+        before
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("build"));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_below(&dir.path().join("out")).len(), 6);
+}
+
+#[test]
+fn committed_schema_matches_the_model() {
+    let (status, stdout, _) = run(flashdeck(&repo()).arg("schema"));
+    assert_eq!(status, 0);
+    let committed = std::fs::read_to_string(repo().join("schema/bank.schema.json")).unwrap();
+    assert_eq!(
+        stdout, committed,
+        "schema/bank.schema.json is stale: run `cargo run -- schema > schema/bank.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(schema["$defs"]["Card"]["additionalProperties"], false);
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(2500);
+    let bank = format!(
+        "deck:\n  id: w\n  name: W\ncards:\n  - id: a\n    question: What is the ORM?\n    answer: A.\n  - id: b\n    question: what is the ORM\n    answer: B.\n  - id: c\n    question: What does the select_related method do?\n    answer: C.\n  - id: d\n    question: What does the select_related methods do?\n    answer: {long}\n"
+    );
+    write(dir.path(), "w.yaml", &bank);
+    let (status, stdout, _) =
+        run(flashdeck(dir.path()).args(["check", "--format", "json", "w.yaml"]));
+    assert_eq!(status, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("duplicate-question".into(), 9)),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("near-duplicate-question".into(), 15)),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&("long-field".into(), 16)), "{codes:?}");
+    assert_eq!(json["warnings"], 3);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["check", "--deny-warnings", "w.yaml"])).0,
+        1
+    );
+    assert_eq!(
+        run(flashdeck(dir.path()).args([
+            "check",
+            "--max-field-chars",
+            "5000",
+            "--format",
+            "json",
+            "w.yaml"
+        ]))
+        .1
+        .matches("long-field")
+        .count(),
+        0
+    );
+    // Warnings do not stop a build, but --deny-warnings does, writing nothing.
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "w.yaml", "--deny-warnings", "--out", "o"])).0,
+        1
+    );
+    assert!(files_below(&dir.path().join("o")).is_empty());
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "w.yaml", "--out", "o"])).0,
+        0
+    );
+}
+
+#[test]
+fn an_invalid_bank_leaves_earlier_outputs_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "small.yaml"])).0,
+        0
+    );
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_below(&dir.path().join("out"))
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(dir.path().join("out").join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    let lock_before = std::fs::read(dir.path().join("small.lock")).unwrap();
+    write(
+        dir.path(),
+        "small.yaml",
+        &TWO_CARDS.replace("answer: Two.", "answer:"),
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "small.yaml"]));
+    assert_eq!(status, 1, "{stderr}");
+    for (path, bytes) in &before {
+        assert_eq!(
+            &std::fs::read(dir.path().join("out").join(path)).unwrap(),
+            bytes,
+            "{path:?} changed"
+        );
+    }
+    assert_eq!(
+        files_below(&dir.path().join("out")).len(),
+        before.len(),
+        "a file appeared"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("small.lock")).unwrap(),
+        lock_before
+    );
+}
+
+#[test]
+fn filters_select_cards_by_tag_topic_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    let count = |args: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let (status, _, stderr) = run(flashdeck(dir.path())
+            .args(["build", "small.yaml", "--format", "quizlet", "--out"])
+            .arg(out.path())
+            .args(args));
+        assert_eq!(status, 0, "{stderr}");
+        std::fs::read_to_string(out.path().join("small.quizlet.txt"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(count(&[]), 2);
+    assert_eq!(
+        count(&["--tag", "orm"]),
+        1,
+        "a parent tag selects its children"
+    );
+    assert_eq!(count(&["--tag", "First_topic"]), 1, "the topic is a tag");
+    assert_eq!(count(&["--exclude-tag", "advanced"]), 1);
+    assert_eq!(count(&["--id", "two"]), 1);
+    assert_eq!(
+        count(&["--tag", "base", "--exclude-tag", "advanced", "--id", "two"]),
+        0
+    );
+}
+
+#[test]
+fn builds_are_byte_identical_and_locked_builds_fail_on_change() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("source"), &dir.path().join("source"));
+    for lock in files_below(&dir.path().join("source")) {
+        if lock.extension().is_some_and(|e| e == "lock") {
+            std::fs::remove_file(dir.path().join("source").join(lock)).unwrap();
+        }
+    }
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "--out", "a"])).0,
+        0
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path())
+        .args(["build", "--locked", "--out", "b"])
+        .env("SOURCE_DATE_EPOCH", "1900000000"));
+    assert_eq!(
+        status, 0,
+        "an unchanged bank needs no lock change: {stderr}"
+    );
+    let files = files_below(&dir.path().join("a"));
+    assert_eq!(files, files_below(&dir.path().join("b")));
+    assert!(files.len() >= 12, "{files:?}");
+    for f in &files {
+        assert_eq!(
+            std::fs::read(dir.path().join("a").join(f)).unwrap(),
+            std::fs::read(dir.path().join("b").join(f)).unwrap(),
+            "{f:?} differs between builds"
+        );
+    }
+    // An edit with --locked fails and writes nothing.
+    let bank = dir.path().join("source/examples/showcase.yaml");
+    let text = std::fs::read_to_string(&bank)
+        .unwrap()
+        .replace("Model, View, Template.", "Model, View and Template.");
+    std::fs::write(&bank, text).unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "--locked", "--out", "c"]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("showcase.lock is out of date"), "{stderr}");
+    assert!(files_below(&dir.path().join("c")).is_empty());
+}
