@@ -22,6 +22,8 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod transform;
 pub mod validate;
 pub mod writers;

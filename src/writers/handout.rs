@@ -3,7 +3,7 @@
 
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::rewrite_media;
+use crate::transform::markup::to_handout_markdown;
 use crate::transform::{Deck, DeckCard};
 
 /// Cards without a topic are grouped under this heading, after the others.
@@ -75,7 +75,7 @@ pub fn sections(deck: &Deck) -> Vec<Section<'_>> {
 
 fn question_answer(deck: &Deck, card: &DeckCard) -> (String, String) {
     let media = |md: &str| {
-        rewrite_media(md, &|written| {
+        to_handout_markdown(md, &|written| {
             deck.media_name(written).map(|n| format!("media/{n}"))
         })
     };

@@ -44,3 +44,15 @@ impl Writer for QuizSheetWriter {
         }])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::showcase_deck;
+
+    #[test]
+    fn quiz_sheet_snapshot() {
+        let files = QuizSheetWriter.write(&showcase_deck()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
+    }
+}

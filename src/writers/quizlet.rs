@@ -154,3 +154,54 @@ impl Writer for QuizletCsvWriter {
         }])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::showcase_deck;
+
+    fn text(files: Vec<OutputFile>) -> String {
+        String::from_utf8(files.into_iter().next().unwrap().bytes).unwrap()
+    }
+
+    #[test]
+    fn quizlet_file_snapshot() {
+        let writer = QuizletWriter {
+            term_sep: "\t".into(),
+            card_sep: "\n".into(),
+        };
+        insta::assert_snapshot!(text(writer.write(&showcase_deck()).unwrap()));
+    }
+
+    #[test]
+    fn quizlet_csv_snapshot() {
+        insta::assert_snapshot!(text(QuizletCsvWriter.write(&showcase_deck()).unwrap()));
+    }
+
+    #[test]
+    fn reversed_cards_give_both_directions_and_cloze_gives_blanks() {
+        let pairs = pairs(&showcase_deck());
+        let reversed: Vec<&Pair> = pairs
+            .iter()
+            .filter(|p| p.card_id == "reversed-term")
+            .collect();
+        assert_eq!(reversed.len(), 2);
+        assert_eq!(reversed[0].term, reversed[1].definition);
+        let cloze = pairs
+            .iter()
+            .find(|p| p.card_id == "cloze-two-deletions")
+            .unwrap();
+        assert!(
+            cloze.term.contains("_____ (a kind of SQL clause)"),
+            "{}",
+            cloze.term
+        );
+        assert!(
+            cloze
+                .definition
+                .starts_with("foreign keys; JOIN; a separate query"),
+            "{}",
+            cloze.definition
+        );
+    }
+}

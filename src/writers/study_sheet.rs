@@ -76,3 +76,15 @@ pub(super) fn question_heading(md: &mut String, number: usize, question: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::showcase_deck;
+
+    #[test]
+    fn study_sheet_snapshot() {
+        let files = StudySheetWriter.write(&showcase_deck()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
+    }
+}

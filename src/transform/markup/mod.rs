@@ -6,10 +6,11 @@ mod highlight;
 mod html;
 mod plain;
 mod rewrite;
+mod sanitize;
 
 pub use html::{HtmlOptions, to_html};
 pub use plain::to_plain_text;
-pub use rewrite::rewrite_media;
+pub use rewrite::to_handout_markdown;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -93,14 +94,25 @@ impl ProtectedMath {
 /// raw `<img>`, `<audio>`, `<video>` and `<source>` tags, and Anki's `[sound:…]`.
 pub fn media_destinations(markdown: &str) -> Vec<String> {
     let mut found = Vec::new();
+    // The parser splits text at brackets; `[sound:…]` is searched in runs of text.
+    let mut text_run = String::new();
     for event in parse(markdown) {
         match event {
-            Event::Start(Tag::Image { dest_url, .. }) => found.push(dest_url.to_string()),
-            Event::Html(html) | Event::InlineHtml(html) => found.extend(html_sources(&html)),
-            Event::Text(text) => found.extend(sound_tags(&text)),
-            _ => {}
+            Event::Text(text) => text_run.push_str(&text),
+            other => {
+                found.extend(sound_tags(&text_run));
+                text_run.clear();
+                match other {
+                    Event::Start(Tag::Image { dest_url, .. }) => found.push(dest_url.to_string()),
+                    Event::Html(html) | Event::InlineHtml(html) => {
+                        found.extend(html_sources(&html))
+                    }
+                    _ => {}
+                }
+            }
         }
     }
+    found.extend(sound_tags(&text_run));
     found.retain(|d| !d.is_empty());
     found
 }

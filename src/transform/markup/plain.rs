@@ -13,7 +13,8 @@ pub fn to_plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut list_numbers: Vec<Option<u64>> = Vec::new();
     let mut in_code_block = false;
-    let mut image_depth = 0usize;
+    // Inside <script> or <style>: their text is not content.
+    let mut in_hidden_html = false;
     let space = |out: &mut String| {
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
@@ -39,9 +40,11 @@ pub fn to_plain_text(markdown: &str) -> String {
                 space(&mut out);
                 in_code_block = true;
             }
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
-            Event::End(TagEnd::Image) => image_depth -= 1,
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                space(&mut out);
+            }
+            Event::Text(_) if in_hidden_html => {}
             Event::Text(text) if in_code_block => {
                 let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
                 out.push_str(&lines.join(" ⏎ "));
@@ -55,14 +58,23 @@ pub fn to_plain_text(markdown: &str) -> String {
                 space(&mut out);
                 out.push_str("| ");
             }
-            Event::Html(html) | Event::InlineHtml(html) => out.push_str(&strip_tags(&html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.trim_start().to_ascii_lowercase();
+                if lower.starts_with("<script") || lower.starts_with("<style") {
+                    in_hidden_html = !(lower.contains("</script") || lower.contains("</style"));
+                } else if lower.starts_with("</script") || lower.starts_with("</style") {
+                    in_hidden_html = false;
+                } else {
+                    out.push_str(&strip_tags(&html));
+                }
+            }
             _ => {}
         }
     }
-    let _ = image_depth;
     let text = protected.restore(&out, |m| m.to_string());
-    // Any tab or newline left (from raw HTML or math) becomes a space.
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Any tab or line break left (from raw HTML or math) becomes a space;
+    // runs of spaces stay, so code keeps its indentation.
+    text.replace(['\t', '\n', '\r'], " ").trim().to_string()
 }
 
 fn strip_tags(html: &str) -> String {

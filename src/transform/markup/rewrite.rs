@@ -1,28 +1,56 @@
-//! Markdown → Markdown with media paths rewritten, for the handouts.
+//! Markdown → Markdown for the handouts: the text stays as written, except
+//! that image paths point where the handout keeps media, unsafe links are
+//! neutralised and raw HTML is sanitized.
 
 use pulldown_cmark::{Event, Tag};
 
 use super::parser_options;
+use super::sanitize::{is_safe_url, sanitize_piece};
 
 /// Returns `markdown` with each image destination replaced by `media_url`'s
-/// answer; everything else is left byte for byte.
-pub fn rewrite_media(markdown: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+/// answer, `javascript:`-style links pointed at `#`, and raw HTML cleaned;
+/// everything else is left byte for byte.
+pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let destination = |range: &std::ops::Range<usize>, dest: &str| {
+        // The destination follows "](" in an inline link or image.
+        markdown[range.clone()]
+            .find(&format!("]({dest}"))
+            .map(|at| range.start + at + 2..range.start + at + 2 + dest.len())
+    };
     for (event, range) in
         pulldown_cmark::Parser::new_ext(markdown, parser_options()).into_offset_iter()
     {
-        if let Event::Start(Tag::Image { dest_url, .. }) = event {
-            let Some(new_url) = media_url(&dest_url) else {
-                continue;
-            };
-            let source = &markdown[range.clone()];
-            // The destination follows "](" in an inline image.
-            if let Some(at) = source.find(&format!("]({dest_url}")) {
-                let start = range.start + at + 2;
-                edits.push((start..start + dest_url.len(), new_url));
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let (Some(new_url), Some(at)) =
+                    (media_url(&dest_url), destination(&range, &dest_url))
+                {
+                    edits.push((at, new_url));
+                }
             }
+            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
+                if let Some(at) = destination(&range, &dest_url) {
+                    edits.push((at, "#".to_string()));
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let cleaned = sanitize_piece(&html);
+                if cleaned != *html {
+                    // Keep the line break that ends an HTML block line.
+                    let newline = if html.ends_with('\n') && !cleaned.ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
+                    edits.push((range, format!("{cleaned}{newline}")));
+                }
+            }
+            _ => {}
         }
     }
+    edits.sort_by_key(|(range, _)| range.start);
+    edits.dedup_by(|later, earlier| later.0.start < earlier.0.end);
     let mut out = markdown.to_string();
     for (range, replacement) in edits.into_iter().rev() {
         out.replace_range(range, &replacement);
@@ -37,9 +65,19 @@ mod tests {
     #[test]
     fn rewrites_only_image_paths() {
         let md = "See ![d](media/d.png \"t\") and [media/d.png](x).";
-        let out = rewrite_media(md, &|p| {
+        let out = to_handout_markdown(md, &|p| {
             (p == "media/d.png").then(|| "img/d.png".to_string())
         });
         assert_eq!(out, "See ![d](img/d.png \"t\") and [media/d.png](x).");
+    }
+
+    #[test]
+    fn removes_scripts_handlers_and_javascript_links() {
+        let md =
+            "A <script>alert(1)</script> <span onclick=\"x()\">b</span> [c](javascript:alert(1))";
+        assert_eq!(
+            to_handout_markdown(md, &|_| None),
+            "A alert(1) <span>b</span> [c](#)"
+        );
     }
 }

@@ -64,3 +64,102 @@ fn package(collection: &[u8], deck: &Deck) -> zip::result::ZipResult<Vec<u8>> {
     }
     Ok(zip.finish()?.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read as _;
+
+    use super::*;
+    use crate::testing::showcase_deck;
+
+    /// The package's notes, cards and note types as readable text. Whether
+    /// Anki accepts them is proven by tests/anki_import.rs in real Anki.
+    fn describe(apkg: &[u8]) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(apkg)).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        let mut collection = Vec::new();
+        zip.by_name("collection.anki2")
+            .unwrap()
+            .read_to_end(&mut collection)
+            .unwrap();
+        let mut media = String::new();
+        zip.by_name("media")
+            .unwrap()
+            .read_to_string(&mut media)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.anki2");
+        std::fs::write(&path, collection).unwrap();
+        let db = rusqlite::Connection::open(&path).unwrap();
+        let mut out = format!("entries: {names:?}\nmedia: {media}\n");
+        let models: String = db
+            .query_row("SELECT models FROM col", [], |r| r.get(0))
+            .unwrap();
+        let models: serde_json::Value = serde_json::from_str(&models).unwrap();
+        let mut model_lines: Vec<String> = models
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|m| {
+                let fields: Vec<&str> = m["flds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["name"].as_str().unwrap())
+                    .collect();
+                let templates: Vec<&str> = m["tmpls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["name"].as_str().unwrap())
+                    .collect();
+                format!(
+                    "model {} type={} fields={fields:?} templates={templates:?}",
+                    m["name"], m["type"]
+                )
+            })
+            .collect();
+        model_lines.sort();
+        out.push_str(&model_lines.join("\n"));
+        let mut notes = db.prepare("SELECT n.guid, n.mod, n.tags, n.flds, n.sfld, n.csum, (SELECT group_concat(ord) FROM cards c WHERE c.nid = n.id) FROM notes n ORDER BY n.sfld").unwrap();
+        let rows = notes
+            .query_map([], |r| {
+                Ok(format!(
+                    "\n\nnote guid={} mod={} tags={:?} sfld={:?} csum={} card-ords={}\n{}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(3)?.replace('\x1f', "\n--- field ---\n"),
+                ))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn apkg_contents_snapshot() {
+        let files = ApkgWriter {
+            notetype_modified: 1_764_028_800,
+        }
+        .write(&showcase_deck())
+        .unwrap();
+        insta::assert_snapshot!(describe(&files[0].bytes));
+    }
+
+    #[test]
+    fn apkg_is_byte_identical_across_writes() {
+        let deck = showcase_deck();
+        let writer = ApkgWriter {
+            notetype_modified: 1,
+        };
+        assert_eq!(writer.write(&deck).unwrap(), writer.write(&deck).unwrap());
+    }
+}
