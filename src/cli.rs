@@ -144,6 +144,9 @@ struct BuildArgs {
     /// Quizlet: text between term and definition ("\t" = Tab, the default).
     #[arg(long, value_name = "SEP", default_value = "\\t")]
     quizlet_term_sep: String,
+    /// Quizlet: warn when a term or definition is longer than this (never truncated).
+    #[arg(long, value_name = "CHARS", default_value_t = WriterOptions::default().quizlet_max_chars)]
+    quizlet_max_chars: usize,
     /// Quizlet: text between cards ("\n" = New line, the default).
     #[arg(long, value_name = "SEP", default_value = "\\n")]
     quizlet_card_sep: String,
@@ -371,6 +374,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         writer_options: WriterOptions {
             quizlet_term_sep: term_sep,
             quizlet_card_sep: card_sep,
+            quizlet_max_chars: args.quizlet_max_chars,
             notetype_modified: 0,
         },
     };

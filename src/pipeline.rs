@@ -168,7 +168,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     let now = crate::lock::now();
     let fingerprint = style_fingerprint();
     let mut planned: Vec<(PathBuf, Deck, Vec<OutputFile>, Lock, Lock)> = Vec::new();
-    let mut separator_problems = Diagnostics::new();
+    let mut quizlet_problems = Diagnostics::new();
     for checked in &report.banks {
         let path = checked.loaded.source.path().to_path_buf();
         let lock_file = lock_path(&path);
@@ -184,23 +184,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
         deck.retain(&options.filter);
         if options.formats.contains(&Format::Quizlet) {
             let w = &options.writer_options;
-            for (card_id, side, sep) in
-                quizlet::separator_conflicts(&deck, &w.quizlet_term_sep, &w.quizlet_card_sep)
-            {
-                let Some(card) = checked
-                    .loaded
-                    .bank
-                    .cards
-                    .iter()
-                    .find(|c| c.id.value == card_id)
-                else {
-                    continue;
-                };
-                separator_problems.push(
-                    Diagnostic::new(Code::QuizletSeparator, &checked.loaded.source, card.id.span, format!("the Quizlet {side} of card `{card_id}` contains the separator {sep:?}"))
-                        .label("this card")
-                        .hint("choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card"),
-                );
+            let problems = quizlet::problems(
+                &deck,
+                &w.quizlet_term_sep,
+                &w.quizlet_card_sep,
+                w.quizlet_max_chars,
+            );
+            for problem in problems {
+                if let Some(d) = quizlet_diagnostic(&checked.loaded, &problem, w.quizlet_max_chars)
+                {
+                    quizlet_problems.push(d);
+                }
             }
         }
         let mut writer_options = options.writer_options.clone();
@@ -216,9 +210,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
         }
         planned.push((path, deck, files, old_lock, new_lock));
     }
-    if !separator_problems.is_empty() {
-        report.diagnostics.extend(separator_problems);
-        report.diagnostics.sort();
+    if options.deny_warnings {
+        quizlet_problems.deny_warnings();
+    }
+    let quizlet_failed = quizlet_problems.has_errors();
+    report.diagnostics.extend(quizlet_problems);
+    report.diagnostics.sort();
+    if quizlet_failed {
         return Err(BuildFailure::Invalid(report));
     }
     if options.locked {
@@ -256,4 +254,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
         });
     }
     Ok(BuildSummary { report, decks })
+}
+
+/// Locates a Quizlet problem at its card.
+fn quizlet_diagnostic(
+    loaded: &LoadedBank,
+    problem: &quizlet::Problem,
+    max_chars: usize,
+) -> Option<Diagnostic> {
+    let (card_id, diagnostic) = match problem {
+        quizlet::Problem::Separator { card_id, side, separator } => (card_id, (Code::QuizletSeparator, format!("the Quizlet {side} of card `{card_id}` contains the separator {separator:?}"), "choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card".to_string())),
+        quizlet::Problem::TooLong { card_id, side, chars } => (card_id, (Code::QuizletLongField, format!("the Quizlet {side} of card `{card_id}` is {chars} characters long"), format!("it is written whole, but Quizlet may cut long text: shorten the card, or raise `--quizlet-max-chars` (now {max_chars})"))),
+    };
+    let card = loaded.bank.cards.iter().find(|c| &c.id.value == card_id)?;
+    let (code, message, hint) = diagnostic;
+    Some(
+        Diagnostic::new(code, &loaded.source, card.id.span, message)
+            .label("this card")
+            .hint(hint),
+    )
 }

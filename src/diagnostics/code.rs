@@ -84,6 +84,8 @@ codes! {
     NearDuplicateQuestion = "near-duplicate-question", Warning;
     /// A field longer than is comfortable to study.
     LongField = "long-field", Warning;
+    /// A Quizlet term or definition longer than `--quizlet-max-chars` (written whole).
+    QuizletLongField = "quizlet-long-field", Warning;
 }
 
 impl std::fmt::Display for Code {

@@ -94,6 +94,8 @@ pub struct WriterOptions {
     pub quizlet_term_sep: String,
     /// Quizlet: text between cards.
     pub quizlet_card_sep: String,
+    /// Quizlet: warn about a term or definition longer than this.
+    pub quizlet_max_chars: usize,
     /// Anki: note type modification time (from the lock).
     pub notetype_modified: i64,
 }
@@ -103,6 +105,7 @@ impl Default for WriterOptions {
         WriterOptions {
             quizlet_term_sep: "\t".into(),
             quizlet_card_sep: "\n".into(),
+            quizlet_max_chars: 2000,
             notetype_modified: 0,
         }
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use super::{Format, OutputFile, WriteError, Writer};
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::to_plain_text;
+use crate::transform::markup::{Layout, to_plain};
 use crate::transform::{Deck, DeckCard};
 
 /// One Quizlet term/definition pair.
@@ -23,8 +23,20 @@ pub struct Pair {
     pub definition: String,
 }
 
+/// The layout of fields for the chosen separators: one line with the default
+/// New line between cards; lines (no blank ones) when cards are separated by
+/// something else, so multi-line definitions survive.
+pub fn layout_for(term_sep: &str, card_sep: &str) -> Layout {
+    if card_sep == "\n" || term_sep.contains('\n') {
+        Layout::OneLine
+    } else {
+        Layout::Lines
+    }
+}
+
 /// The pairs a deck gives: one per card, two for reversed cards (one each way).
-pub fn pairs(deck: &Deck) -> Vec<Pair> {
+pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
+    let to_plain_text = |md: &str| to_plain(md, layout);
     let mut out = Vec::with_capacity(deck.cards.len());
     for card in &deck.cards {
         let pair = |term: String, definition: String| Pair {
@@ -34,18 +46,18 @@ pub fn pairs(deck: &Deck) -> Vec<Pair> {
         };
         match card.card_type {
             CardType::Cloze => {
-                let (term, definition) = cloze_pair(card);
+                let (term, definition) = cloze_pair(card, layout);
                 out.push(pair(term, definition));
             }
             CardType::Reversed => {
                 let (q, a) = (to_plain_text(&card.question), to_plain_text(&card.answer));
-                out.push(pair(q.clone(), with_extra(a.clone(), card)));
+                out.push(pair(q.clone(), with_extra(a.clone(), card, layout)));
                 out.push(pair(a, q));
             }
             CardType::Basic | CardType::TypeIn => {
                 out.push(pair(
                     to_plain_text(&card.question),
-                    with_extra(to_plain_text(&card.answer), card),
+                    with_extra(to_plain_text(&card.answer), card, layout),
                 ));
             }
         }
@@ -53,15 +65,16 @@ pub fn pairs(deck: &Deck) -> Vec<Pair> {
     out
 }
 
-fn with_extra(answer: String, card: &DeckCard) -> String {
-    match &card.extra {
-        Some(extra) => format!("{answer} ({})", to_plain_text(extra)),
-        None => answer,
+fn with_extra(answer: String, card: &DeckCard, layout: Layout) -> String {
+    match (&card.extra, layout) {
+        (Some(extra), Layout::OneLine) => format!("{answer} ({})", to_plain(extra, layout)),
+        (Some(extra), Layout::Lines) => format!("{answer}\n{}", to_plain(extra, layout)),
+        (None, _) => answer,
     }
 }
 
 /// The sentence with a blank (or the hint) for each deletion, and the answers.
-fn cloze_pair(card: &DeckCard) -> (String, String) {
+fn cloze_pair(card: &DeckCard, layout: Layout) -> (String, String) {
     let deletions = cloze::parse(&card.text).unwrap_or_default();
     let mut blanked = String::with_capacity(card.text.len());
     let mut last = 0;
@@ -74,25 +87,58 @@ fn cloze_pair(card: &DeckCard) -> (String, String) {
         last = d.range.end;
     }
     blanked.push_str(&card.text[last..]);
-    let answers: Vec<String> = deletions.iter().map(|d| to_plain_text(&d.answer)).collect();
-    let definition = with_extra(answers.join("; "), card);
-    (to_plain_text(&blanked), definition)
+    let answers: Vec<String> = deletions
+        .iter()
+        .map(|d| to_plain(&d.answer, Layout::OneLine))
+        .collect();
+    let definition = with_extra(answers.join("; "), card, layout);
+    (to_plain(&blanked, layout), definition)
 }
 
-/// Pairs whose term or definition contains one of the separators, which
-/// Quizlet would split on: `(card id, "term" or "definition", separator)`.
-pub fn separator_conflicts(
-    deck: &Deck,
-    term_sep: &str,
-    card_sep: &str,
-) -> Vec<(String, &'static str, String)> {
+/// Something about a card that the Quizlet file cannot carry as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A side contains a separator, which Quizlet would split on.
+    Separator {
+        /// The card.
+        card_id: String,
+        /// "term" or "definition".
+        side: &'static str,
+        /// The separator found.
+        separator: String,
+    },
+    /// A side is longer than the configured limit (it is written whole).
+    TooLong {
+        /// The card.
+        card_id: String,
+        /// "term" or "definition".
+        side: &'static str,
+        /// Its length in characters.
+        chars: usize,
+    },
+}
+
+/// Checks every pair against the separators and the length limit.
+pub fn problems(deck: &Deck, term_sep: &str, card_sep: &str, max_chars: usize) -> Vec<Problem> {
     let mut out = Vec::new();
-    for pair in pairs(deck) {
+    for pair in pairs(deck, layout_for(term_sep, card_sep)) {
         for (side, text) in [("term", &pair.term), ("definition", &pair.definition)] {
             for sep in [term_sep, card_sep] {
                 if !sep.is_empty() && text.contains(sep) {
-                    out.push((pair.card_id.clone(), side, sep.to_string()));
+                    out.push(Problem::Separator {
+                        card_id: pair.card_id.clone(),
+                        side,
+                        separator: sep.to_string(),
+                    });
                 }
+            }
+            let chars = text.chars().count();
+            if chars > max_chars {
+                out.push(Problem::TooLong {
+                    card_id: pair.card_id.clone(),
+                    side,
+                    chars,
+                });
             }
         }
     }
@@ -114,7 +160,7 @@ impl Writer for QuizletWriter {
 
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut text = String::new();
-        for pair in pairs(deck) {
+        for pair in pairs(deck, layout_for(&self.term_sep, &self.card_sep)) {
             text.push_str(&pair.term);
             text.push_str(&self.term_sep);
             text.push_str(&pair.definition);
@@ -141,7 +187,8 @@ impl Writer for QuizletCsvWriter {
             .from_writer(Vec::new());
         let io = |e: csv::Error| WriteError(format!("cannot write CSV: {e}"));
         csv.write_record(["term", "definition"]).map_err(io)?;
-        for pair in pairs(deck) {
+        // Spreadsheet cells may hold line breaks; one line keeps rows easy to paste.
+        for pair in pairs(deck, Layout::OneLine) {
             csv.write_record([&pair.term, &pair.definition])
                 .map_err(io)?;
         }
@@ -180,7 +227,7 @@ mod tests {
 
     #[test]
     fn reversed_cards_give_both_directions_and_cloze_gives_blanks() {
-        let pairs = pairs(&showcase_deck());
+        let pairs = pairs(&showcase_deck(), Layout::OneLine);
         let reversed: Vec<&Pair> = pairs
             .iter()
             .filter(|p| p.card_id == "reversed-term")

@@ -9,7 +9,7 @@ mod rewrite;
 mod sanitize;
 
 pub use html::{HtmlOptions, to_html};
-pub use plain::to_plain_text;
+pub use plain::{Layout, to_plain, to_plain_text};
 pub use rewrite::to_handout_markdown;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};

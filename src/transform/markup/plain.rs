@@ -1,14 +1,34 @@
-//! Markdown → one line of plain text (Quizlet shows text literally and splits
-//! on tabs and newlines, so neither may appear).
+//! Markdown → plain text for Quizlet, which shows text literally and splits
+//! on its separators: one line by default, or lines without blank lines when
+//! the user picks a custom card separator.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{parse, protect_math};
 
+/// How plain text is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One line: paragraphs joined by a space, code lines by ` ⏎ `.
+    OneLine,
+    /// One line per paragraph, list item, table row and code line; never a
+    /// blank line, and never a tab.
+    Lines,
+}
+
 /// Flattens `markdown` to a single readable line: paragraphs joined by a
 /// space, list items as `• item`, code blocks with ` ⏎ ` between lines,
 /// images as their alt text, MathJax as its TeX source.
 pub fn to_plain_text(markdown: &str) -> String {
+    to_plain(markdown, Layout::OneLine)
+}
+
+/// Markdown as plain text in the given layout.
+pub fn to_plain(markdown: &str, layout: Layout) -> String {
+    let (block_break, code_break, row_break) = match layout {
+        Layout::OneLine => (" ", " ⏎ ", "; "),
+        Layout::Lines => ("\n", "\n", "\n"),
+    };
     let protected = protect_math(markdown);
     let mut out = String::with_capacity(markdown.len());
     let mut list_numbers: Vec<Option<u64>> = Vec::new();
@@ -16,8 +36,15 @@ pub fn to_plain_text(markdown: &str) -> String {
     // Inside <script> or <style>: their text is not content.
     let mut in_hidden_html = false;
     let space = |out: &mut String| {
-        if !out.is_empty() && !out.ends_with(' ') {
+        if !out.is_empty() && !out.ends_with([' ', '\n']) {
             out.push(' ');
+        }
+    };
+    let block = |out: &mut String| {
+        let trimmed = out.trim_end_matches(' ').len();
+        out.truncate(trimmed);
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(block_break);
         }
     };
     for event in parse(&protected.text) {
@@ -27,7 +54,7 @@ pub fn to_plain_text(markdown: &str) -> String {
                 list_numbers.pop();
             }
             Event::Start(Tag::Item) => {
-                space(&mut out);
+                block(&mut out);
                 match list_numbers.last_mut() {
                     Some(Some(n)) => {
                         out.push_str(&format!("{n}. "));
@@ -37,26 +64,32 @@ pub fn to_plain_text(markdown: &str) -> String {
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => {
-                space(&mut out);
+                block(&mut out);
                 in_code_block = true;
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
-                space(&mut out);
+                block(&mut out);
             }
             Event::Text(_) if in_hidden_html => {}
             Event::Text(text) if in_code_block => {
                 let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-                out.push_str(&lines.join(" ⏎ "));
+                out.push_str(&lines.join(code_break));
             }
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
-            Event::SoftBreak | Event::HardBreak => space(&mut out),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-            ) => space(&mut out),
+            Event::SoftBreak => space(&mut out),
+            Event::HardBreak => block(&mut out),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => block(&mut out),
+            Event::End(TagEnd::TableCell) => out.push_str(" | "),
             Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
-                space(&mut out);
-                out.push_str("| ");
+                let trimmed = out.trim_end_matches(" | ").len();
+                out.truncate(trimmed);
+                out.push_str(row_break);
+            }
+            Event::End(TagEnd::Table) => {
+                let trimmed = out.trim_end_matches(row_break).len();
+                out.truncate(trimmed);
+                block(&mut out);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let lower = html.trim_start().to_ascii_lowercase();
@@ -72,9 +105,17 @@ pub fn to_plain_text(markdown: &str) -> String {
         }
     }
     let text = protected.restore(&out, |m| m.to_string());
-    // Any tab or line break left (from raw HTML or math) becomes a space;
+    // Tabs and line breaks left over (from raw HTML or math) become spaces;
     // runs of spaces stay, so code keeps its indentation.
-    text.replace(['\t', '\n', '\r'], " ").trim().to_string()
+    match layout {
+        Layout::OneLine => text.replace(['\t', '\n', '\r'], " ").trim().to_string(),
+        Layout::Lines => text
+            .split('\n')
+            .map(|line| line.replace(['\t', '\r'], " ").trim_end().to_string())
+            .filter(|line| !line.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
 }
 
 fn strip_tags(html: &str) -> String {
@@ -101,6 +142,15 @@ mod tests {
         assert_eq!(
             to_plain_text(md),
             "First para. Second: • one • two x = 1 ⏎ y = 2 diagram"
+        );
+    }
+
+    #[test]
+    fn lines_layout_keeps_structure_without_blank_lines() {
+        let md = "Para one\nwraps.\n\n- a\n- b\n\n```\nx = 1\n\n    y\n```";
+        assert_eq!(
+            to_plain(md, Layout::Lines),
+            "Para one wraps.\n• a\n• b\nx = 1\n    y"
         );
     }
 
