@@ -14,7 +14,7 @@ use crate::model::LoadedBank;
 use crate::output::{Written, write_all, write_atomic};
 use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
-use crate::validate::{MediaFile, Rules, resolve_media, validate};
+use crate::validate::{MediaFile, Rules, validate};
 use crate::writers::apkg::notetypes::style_fingerprint;
 use crate::writers::{Format, OutputFile, WriterOptions, quizlet, writer_for};
 
@@ -39,6 +39,7 @@ pub struct CheckReport {
 
 /// Loads and validates `paths`.
 pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
+    let mut timings = Timings::start();
     let mut report = CheckReport::default();
     let mut deck_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     for path in paths {
@@ -48,9 +49,11 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
             report.sources.insert(path.clone(), source);
         }
         let Some(loaded) = outcome.bank else { continue };
-        report.diagnostics.extend(validate(&loaded, rules));
-        let mut ignore = |_d: Diagnostic| {};
-        let media = resolve_media(&loaded, &mut ignore);
+        timings.phase("load");
+        let validation = validate(&loaded, rules);
+        timings.phase("validate");
+        report.diagnostics.extend(validation.diagnostics);
+        let media = validation.media;
         let deck_id = loaded.bank.deck.id.value.clone();
         if !deck_id.is_empty() {
             if let Some(first) = deck_ids.get(&deck_id) {
@@ -165,22 +168,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     if report.diagnostics.has_errors() {
         return Err(BuildFailure::Invalid(report));
     }
+    let mut timings = Timings::start();
     let now = crate::lock::now();
-    let fingerprint = style_fingerprint();
     let mut planned: Vec<(PathBuf, Deck, Vec<OutputFile>, Lock, Lock)> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
     for checked in &report.banks {
         let path = checked.loaded.source.path().to_path_buf();
         let lock_file = lock_path(&path);
         let old_lock = Lock::read(&lock_file).map_err(BuildFailure::Io)?;
-        let unlocked = build_deck(&checked.loaded, &checked.media, &|_| 0).map_err(|e| {
+        let mut deck = build_deck(&checked.loaded, &checked.media).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
-        let new_lock = old_lock.updated(&unlocked, &fingerprint, now);
-        let mut deck = build_deck(&checked.loaded, &checked.media, &|id| new_lock.modified(id))
-            .map_err(|e| {
-                BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
-            })?;
+        let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck.name), now);
+        deck.stamp(&|id| new_lock.modified(id));
+        timings.phase("transform + lock");
         deck.retain(&options.filter);
         if options.formats.contains(&Format::Quizlet) {
             let w = &options.writer_options;
@@ -207,6 +208,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
                     .write(&deck)
                     .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?,
             );
+            timings.phase(&format!("write {}", format.name()));
         }
         planned.push((path, deck, files, old_lock, new_lock));
     }
@@ -230,6 +232,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
         }
     }
     let mut decks = Vec::new();
+    timings.phase("checks before writing");
     for (path, deck, files, old_lock, new_lock) in planned {
         let mut written = write_all(&options.out_dir, &files).map_err(|e| {
             BuildFailure::Io(format!(
@@ -253,6 +256,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
             files: written,
         });
     }
+    timings.phase("files written");
     Ok(BuildSummary { report, decks })
 }
 
@@ -273,4 +277,39 @@ fn quizlet_diagnostic(
             .label("this card")
             .hint(hint),
     )
+}
+
+/// `FLASHDECK_TIMINGS=1` prints how long each stage took and the peak memory
+/// so far, for the benchmark and for profiling; otherwise it costs nothing.
+struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            enabled: std::env::var_os("FLASHDECK_TIMINGS").is_some_and(|v| !v.is_empty()),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn phase(&mut self, name: &str) {
+        if !self.enabled {
+            return;
+        }
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l[6..].trim().to_string())
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "timing: {name:<24} {:>8.3} s   peak {peak}",
+            self.last.elapsed().as_secs_f64()
+        );
+        self.last = std::time::Instant::now();
+    }
 }

@@ -2,6 +2,7 @@
 //! diagnostics need.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A byte range in a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -24,23 +25,24 @@ impl Span {
     }
 }
 
-/// A bank's text as read from disk, with an index of line starts.
+/// A bank's text as read from disk, with an index of line starts. Cloning is
+/// cheap (shared), so diagnostics and the model can each hold one.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     path: PathBuf,
-    text: String,
-    line_starts: Vec<usize>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     /// Wraps `text` read from `path`.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
+        let line_starts: Arc<[usize]> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
             path: path.into(),
-            text,
+            text: text.into(),
             line_starts,
         }
     }

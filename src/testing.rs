@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::load::load_bank;
 use crate::transform::{Deck, build_deck};
-use crate::validate::{Rules, resolve_media, validate};
+use crate::validate::{Rules, validate};
 
 /// 2025-11-25, the modification time every fixture card gets.
 pub const FIXED_TIME: i64 = 1_764_028_800;
@@ -15,11 +15,13 @@ pub fn showcase_deck() -> Deck {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("source/examples/showcase.yaml");
     let outcome = load_bank(&path);
     let loaded = outcome.bank.expect("the showcase bank loads");
-    let diagnostics = validate(&loaded, &Rules::default());
+    let validation = validate(&loaded, &Rules::default());
     assert!(
-        diagnostics.is_empty(),
-        "the showcase bank is valid: {diagnostics:?}"
+        validation.diagnostics.is_empty(),
+        "the showcase bank is valid: {:?}",
+        validation.diagnostics
     );
-    let media = resolve_media(&loaded, &mut |d| panic!("media problem: {d:?}"));
-    build_deck(&loaded, &media, &|_| FIXED_TIME).expect("media readable")
+    let mut deck = build_deck(&loaded, &validation.media).expect("media readable");
+    deck.stamp(&|_| FIXED_TIME);
+    deck
 }

@@ -354,7 +354,6 @@ impl Reader<'_> {
                 .get("references")
                 .map(|n| self.text_list(n, "`references`"))
                 .unwrap_or_default(),
-            span: Span::point(node.span.start),
             id,
         };
         // A field of the wrong type or an unknown card type has been reported;

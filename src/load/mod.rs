@@ -5,6 +5,7 @@
 //! problem after that (unknown keys, wrong types, duplicate keys) is collected.
 
 mod bank;
+mod fast;
 pub mod yaml;
 
 use std::path::Path;
@@ -110,6 +111,9 @@ pub fn load_source(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option
             ),
         );
         return None;
+    }
+    if let Some(bank) = fast::read_bank(source) {
+        return Some(bank);
     }
     match yaml::parse(source) {
         Ok(root) => bank::read_bank(&root, source, diagnostics),

@@ -63,20 +63,42 @@ pub struct YamlError {
 /// Parses `source` into a node tree. Large banks are allowed; budgets still
 /// bound alias bombs and runaway nesting.
 pub fn parse(source: &SourceFile) -> Result<Node, YamlError> {
+    let raw: Spanned<RawNode> =
+        serde_saphyr::from_str_with_options(source.text(), parse_options(true))
+            .map_err(|e| yaml_error(&e))?;
+    Ok(to_node(raw, source))
+}
+
+/// Parser options shared by both paths. Large banks are allowed; budgets still
+/// bound alias bombs and runaway nesting. `keep_duplicates` passes repeated
+/// keys through so the located tree can report them.
+pub(super) fn parse_options(keep_duplicates: bool) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     // A card is ~25 parser events; leave room for 200k-card banks.
     budget.max_events = 20_000_000;
     budget.max_nodes = 10_000_000;
     budget.max_total_scalar_bytes = 1 << 30;
-    let options = serde_saphyr::options! {
+    serde_saphyr::options! {
         budget: Some(budget),
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        duplicate_keys: if keep_duplicates {
+            serde_saphyr::DuplicateKeyPolicy::PassThrough
+        } else {
+            serde_saphyr::DuplicateKeyPolicy::Error
+        },
         with_snippet: false,
         strict_booleans: true,
+    }
+}
+
+/// The byte span of a located value.
+pub(super) fn span_of(location: &serde_saphyr::Location, source: &SourceFile) -> Span {
+    let span = location.span();
+    let start = match span.byte_offset() {
+        Some(offset) => offset as usize,
+        None => source.offset_of(location.line() as usize, location.column() as usize),
     };
-    let raw: Spanned<RawNode> =
-        serde_saphyr::from_str_with_options(source.text(), options).map_err(|e| yaml_error(&e))?;
-    Ok(to_node(raw, source))
+    let end = start + span.byte_len().unwrap_or(0) as usize;
+    Span::new(start, end.max(start))
 }
 
 fn yaml_error(error: &serde_saphyr::Error) -> YamlError {
@@ -96,14 +118,7 @@ fn yaml_error(error: &serde_saphyr::Error) -> YamlError {
 }
 
 fn to_node(raw: Spanned<RawNode>, source: &SourceFile) -> Node {
-    let location = raw.referenced;
-    let span = location.span();
-    let start = match span.byte_offset() {
-        Some(offset) => offset as usize,
-        None => source.offset_of(location.line() as usize, location.column() as usize),
-    };
-    let end = start + span.byte_len().unwrap_or(0) as usize;
-    let span = Span::new(start, end.max(start));
+    let span = span_of(&raw.referenced, source);
     let kind = match raw.value {
         RawNode::Null => NodeKind::Null,
         RawNode::String(s) => NodeKind::Scalar(s),

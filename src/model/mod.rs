@@ -17,7 +17,7 @@ pub use located::Located;
 use crate::source::SourceFile;
 
 /// A bank file: one deck of cards.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields, title = "flashdeck bank")]
 pub struct Bank {
     /// The deck every card of this bank belongs to.
@@ -30,7 +30,7 @@ pub struct Bank {
 }
 
 /// What the deck is called and how it is identified.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct DeckMeta {
     /// Stable slug (`[a-z0-9]+(-[a-z0-9]+)*`). Every Anki id derives from it:
@@ -44,7 +44,7 @@ pub struct DeckMeta {
 }
 
 /// Defaults applied to every card.
-#[derive(Debug, Clone, Default, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Defaults {
     /// Tags added to every card.
@@ -95,7 +95,7 @@ impl CardType {
 }
 
 /// One flashcard as written in the bank.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Card {
     /// Stable slug, unique in the bank. The Anki note's GUID derives from
@@ -126,9 +126,6 @@ pub struct Card {
     /// (not part of the format).
     #[schemars(skip)]
     pub malformed: bool,
-    /// Where the card's mapping starts (not part of the format).
-    #[schemars(skip)]
-    pub span: crate::source::Span,
 }
 
 impl Card {

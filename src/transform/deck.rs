@@ -61,6 +61,15 @@ pub struct Media {
 }
 
 impl Deck {
+    /// Sets each card's modification time (from the lock) and the deck's
+    /// `updated` date, the newest of them.
+    pub fn stamp(&mut self, modified: &dyn Fn(&str) -> i64) {
+        for card in &mut self.cards {
+            card.modified = modified(&card.id);
+        }
+        self.updated = self.cards.iter().map(|c| c.modified).max().unwrap_or(0);
+    }
+
     /// Keeps only the cards `filter` selects.
     pub fn retain(&mut self, filter: &Filter) {
         self.cards.retain(|c| filter.selects(&c.id, &c.tags));
@@ -86,14 +95,9 @@ pub fn topic_tag(topic: &str) -> String {
     topic.split_whitespace().collect::<Vec<_>>().join("_")
 }
 
-/// Builds the deck of a validated bank (every card; see [`Deck::retain`]). `media` comes from
-/// [`crate::validate::resolve_media`]; `modified` gives each card's
-/// modification time by id.
-pub fn build_deck(
-    loaded: &LoadedBank,
-    media: &[MediaFile],
-    modified: &dyn Fn(&str) -> i64,
-) -> std::io::Result<Deck> {
+/// Builds the deck of a validated bank: every card (see [`Deck::retain`]),
+/// modification times 0 until [`Deck::stamp`]. `media` comes from validation.
+pub fn build_deck(loaded: &LoadedBank, media: &[MediaFile]) -> std::io::Result<Deck> {
     let bank = &loaded.bank;
     let defaults = bank.defaults.as_ref();
     let default_tags: Vec<String> = defaults
@@ -135,7 +139,7 @@ pub fn build_deck(
                 .iter()
                 .map(|r| r.value.trim().to_string())
                 .collect(),
-            modified: modified(&card.id.value),
+            modified: 0,
         });
     }
     let mut files: BTreeMap<String, Media> = BTreeMap::new();
@@ -153,7 +157,6 @@ pub fn build_deck(
             );
         }
     }
-    let updated = cards.iter().map(|c| c.modified).max().unwrap_or(0);
     Ok(Deck {
         id: bank.deck.id.value.clone(),
         name: bank.deck.name.value.trim().to_string(),
@@ -165,6 +168,6 @@ pub fn build_deck(
         cards,
         media: files.into_values().collect(),
         media_names,
-        updated,
+        updated: 0,
     })
 }

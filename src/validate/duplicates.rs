@@ -18,6 +18,10 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     let cards = &loaded.bank.cards;
     for card in cards {
         for (name, field) in card.markdown_fields() {
+            // Bytes ≥ characters: most fields need no counting.
+            if field.value.len() <= rules.max_field_chars {
+                continue;
+            }
             let chars = field.value.chars().count();
             if chars > rules.max_field_chars {
                 report(
@@ -79,7 +83,7 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
                 if reported.contains(&pair) {
                     continue;
                 }
-                if strsim::normalized_levenshtein(text, other) >= rules.near_duplicate_similarity {
+                if similar(text, other, rules.near_duplicate_similarity) {
                     reported.push(pair);
                     warn(
                         loaded,
@@ -93,6 +97,54 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             }
         }
     }
+}
+
+/// Whether `1 - distance / longer length` reaches `threshold`, where distance
+/// is the Levenshtein distance. Only a band of width 2k+1 is computed, and the
+/// search stops as soon as the distance must exceed k, so dissimilar pairs
+/// (the usual case) cost little.
+fn similar(a: &str, b: &str, threshold: f64) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let longer = a.len().max(b.len());
+    if longer == 0 {
+        return true;
+    }
+    let k = ((1.0 - threshold) * longer as f64).floor() as usize;
+    within_distance(&a, &b, k)
+}
+
+/// Levenshtein distance of `a` and `b` is at most `k` (Ukkonen's band).
+fn within_distance(a: &[char], b: &[char], k: usize) -> bool {
+    if a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    const FAR: usize = usize::MAX / 2;
+    let mut previous = vec![FAR; b.len() + 1];
+    let mut current = vec![FAR; b.len() + 1];
+    for (j, cell) in previous.iter_mut().enumerate().take(k.min(b.len()) + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let low = i.saturating_sub(k).max(1);
+        let high = (i + k).min(b.len());
+        current.fill(FAR);
+        if i <= k {
+            current[0] = i;
+        }
+        let mut row_min = current[0];
+        for j in low..=high {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let value = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
+            current[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > k {
+            return false;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()] <= k
 }
 
 fn prompt(card: &Card) -> Option<&str> {
@@ -143,4 +195,39 @@ fn warn(
         .related(source, earlier_field, "the other question")
         .hint("merge the two cards, or make each question ask something distinct"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banded_distance_agrees_with_full_levenshtein() {
+        let words = [
+            "",
+            "a",
+            "kitten",
+            "sitting",
+            "what is the orm",
+            "what is an orm?",
+            "abcdef",
+            "badcfe",
+            "xyz",
+        ];
+        for a in words {
+            for b in words {
+                let full = strsim::levenshtein(a, b);
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for k in 0..8 {
+                    assert_eq!(within_distance(&ca, &cb, k), full <= k, "{a:?} {b:?} k={k}");
+                }
+            }
+        }
+        assert!(similar(
+            "what does select_related do",
+            "what does select_related do?",
+            0.9
+        ));
+        assert!(!similar("what is a model", "what is a view", 0.9));
+    }
 }

@@ -148,7 +148,3 @@ fn resolve_one(
         path,
     })
 }
-
-pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
-    resolve_media(loaded, report);
-}

@@ -29,14 +29,24 @@ impl Default for Rules {
     }
 }
 
+/// What validation found, and the media it resolved on the way (the build
+/// packages them, so they are resolved once).
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+    /// Media files that resolved.
+    pub media: Vec<MediaFile>,
+}
+
 /// Runs every rule over `bank`.
-pub fn validate(bank: &LoadedBank, rules: &Rules) -> Diagnostics {
-    let mut out = Diagnostics::new();
-    let mut report = |d: Diagnostic| out.push(d);
+pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
+    let mut diagnostics = Diagnostics::new();
+    let mut report = |d: Diagnostic| diagnostics.push(d);
     cards::check(bank, &mut report);
-    media::check(bank, &mut report);
+    let media = resolve_media(bank, &mut report);
     duplicates::check(bank, rules, &mut report);
-    out
+    Validation { diagnostics, media }
 }
 
 /// Slugs: lowercase ASCII letters and digits in words joined by single hyphens.

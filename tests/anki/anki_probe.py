@@ -7,8 +7,14 @@ Every subcommand prints one JSON object on stdout describing what Anki sees.
                                           (created when missing) with the
                                           importer's default options, then
                                           describe the collection
-    anki_probe.py review --col PATH --count N
-                                          answer the next N queued cards "Easy"
+    anki_probe.py review --col PATH --deck NAME --count N
+                                          study deck NAME: answer the next N
+                                          queued cards "Easy"
+    anki_probe.py restyle PKG --out PKG2 --css TEXT
+                                          copy PKG with TEXT as its note types'
+                                          CSS (same modification time)
+    anki_probe.py strip < JSON            anki.utils' strip_html_media and
+                                          field_checksum of each string
     anki_probe.py state --col PATH        describe the collection
 
 The description ("state") holds the note types, decks, notes (with the sort
@@ -91,7 +97,13 @@ def package_contents(package):
                 ]
                 (models_json,) = db.execute("select models from col").fetchone()
                 models = [
-                    {"id": m["id"], "name": m["name"], "mod": m["mod"], "sortf": m["sortf"]}
+                    {
+                        "id": m["id"],
+                        "name": m["name"],
+                        "mod": m["mod"],
+                        "sortf": m["sortf"],
+                        "css_sha1": hashlib.sha1(m["css"].encode("utf-8")).hexdigest(),
+                    }
                     for m in json.loads(models_json).values()
                 ]
                 card_count = db.execute("select count() from cards").fetchone()[0]
@@ -277,12 +289,17 @@ def cmd_import(args):
 
 
 def cmd_review(args):
-    from anki.collection import CardAnswer  # before anki.cards (import cycle)
+    import anki.collection  # noqa: F401  (before anki.cards: import cycle)
     from anki.cards import Card
+    from anki.scheduler.v3 import CardAnswer
 
     col = open_collection(args.col)
     answered = []
     try:
+        did = col.decks.id_for_name(args.deck)
+        if did is None:
+            raise SystemExit(f"no deck named {args.deck!r}")
+        col.decks.set_current(did)
         for _ in range(args.count):
             queued = col.sched.get_queued_cards(fetch_limit=1)
             if not queued.cards:
@@ -305,6 +322,51 @@ def cmd_review(args):
     return out
 
 
+def cmd_restyle(args):
+    """Copy a package with other CSS in its note types, same modification time:
+    what an older flashdeck release with different styling would have written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = os.path.join(tmp, "collection.anki2")
+        with zipfile.ZipFile(args.package) as src:
+            entries = [(info, src.read(info.filename)) for info in src.infolist()]
+        with open(db_path, "wb") as f:
+            f.write(dict((i.filename, b) for i, b in entries)["collection.anki2"])
+        db = sqlite3.connect(db_path)
+        try:
+            (models_json,) = db.execute("select models from col").fetchone()
+            models = json.loads(models_json)
+            for model in models.values():
+                model["css"] = args.css
+            db.execute("update col set models = ?", (json.dumps(models),))
+            db.commit()
+        finally:
+            db.close()
+        with open(db_path, "rb") as f:
+            collection = f.read()
+        with zipfile.ZipFile(args.out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info, data in entries:
+                if info.filename == "collection.anki2":
+                    data = collection
+                dst.writestr(info.filename, data)
+    return {"written": args.out}
+
+
+def cmd_strip(args):
+    """anki.utils' sort field text and checksum of each HTML string in a JSON
+    list on stdin."""
+    import anki.lang
+    from anki.utils import field_checksum, strip_html_media
+
+    anki.lang.set_lang("en")
+    texts = json.load(sys.stdin)
+    return {
+        "stripped": [
+            {"html": t, "stripped": strip_html_media(t), "csum": field_checksum(t)}
+            for t in texts
+        ]
+    }
+
+
 def cmd_state(args):
     col = open_collection(args.col)
     try:
@@ -322,8 +384,16 @@ def main():
     p.set_defaults(run=cmd_import)
     p = sub.add_parser("review")
     p.add_argument("--col", required=True)
+    p.add_argument("--deck", required=True)
     p.add_argument("--count", type=int, required=True)
     p.set_defaults(run=cmd_review)
+    p = sub.add_parser("restyle")
+    p.add_argument("package")
+    p.add_argument("--out", required=True)
+    p.add_argument("--css", required=True)
+    p.set_defaults(run=cmd_restyle)
+    p = sub.add_parser("strip")
+    p.set_defaults(run=cmd_strip)
     p = sub.add_parser("state")
     p.add_argument("--col", required=True)
     p.set_defaults(run=cmd_state)

@@ -18,10 +18,13 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
             .find(&format!("]({dest}"))
             .map(|at| range.start + at + 2..range.start + at + 2 + dest.len())
     };
+    // Inside <script> or <style>: the text between the tags goes too.
+    let mut hidden = false;
     for (event, range) in
         pulldown_cmark::Parser::new_ext(markdown, parser_options()).into_offset_iter()
     {
         match event {
+            Event::Text(_) | Event::Code(_) if hidden => edits.push((range, String::new())),
             Event::Start(Tag::Image { dest_url, .. }) => {
                 if let (Some(new_url), Some(at)) =
                     (media_url(&dest_url), destination(&range, &dest_url))
@@ -35,6 +38,12 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.trim_start().to_ascii_lowercase();
+                if lower.starts_with("<script") || lower.starts_with("<style") {
+                    hidden = !(lower.contains("</script") || lower.contains("</style"));
+                } else if lower.starts_with("</script") || lower.starts_with("</style") {
+                    hidden = false;
+                }
                 let cleaned = sanitize_piece(&html);
                 if cleaned != *html {
                     // Keep the line break that ends an HTML block line.
@@ -77,7 +86,7 @@ mod tests {
             "A <script>alert(1)</script> <span onclick=\"x()\">b</span> [c](javascript:alert(1))";
         assert_eq!(
             to_handout_markdown(md, &|_| None),
-            "A alert(1) <span>b</span> [c](#)"
+            "A  <span>b</span> [c](#)"
         );
     }
 }

@@ -1,17 +1,17 @@
-//! The legacy `collection.anki2` (schema 11), built in memory with prepared
-//! statements in one transaction, then serialized to bytes.
+//! The legacy `collection.anki2` (schema 11), written with prepared
+//! statements in one transaction.
 
-use rusqlite::{Connection, MAIN_DB, params};
+use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::fields::{note_fields, strip_html_preserving_media_filenames};
 use super::ids::{IdAllocator, field_checksum, note_guid, stable_id};
 use super::notetypes::{NOTE_TYPES, note_type};
 use crate::model::{CardType, cloze};
-use crate::transform::Deck;
 use crate::transform::markup::{HtmlOptions, to_html};
+use crate::transform::{Deck, DeckCard};
 
-const SCHEMA: &str = "
+const TABLES: &str = "
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
   ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
   models text not null, decks text not null, dconf text not null, tags text not null);
@@ -25,6 +25,10 @@ CREATE TABLE cards (id integer primary key, nid integer not null, did integer no
 CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
   ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
 CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+";
+
+/// Anki's indexes, created after the rows are in (faster than maintaining them row by row).
+const INDEXES: &str = "
 CREATE INDEX ix_notes_usn on notes (usn);
 CREATE INDEX ix_cards_usn on cards (usn);
 CREATE INDEX ix_revlog_usn on revlog (usn);
@@ -42,13 +46,112 @@ pub fn anki_deck_id(deck: &Deck) -> i64 {
     stable_id(&["flashdeck-deck", &deck.id])
 }
 
-/// Builds the collection and returns the SQLite file's bytes.
-pub fn build(deck: &Deck, notetype_modified: i64) -> rusqlite::Result<Vec<u8>> {
-    let mut db = Connection::open_in_memory()?;
-    db.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;",
-    )?;
-    db.execute_batch(SCHEMA)?;
+/// One row of `notes`.
+struct NoteRow {
+    id: i64,
+    guid: String,
+    notetype_id: i64,
+    modified: i64,
+    tags: String,
+    fields: String,
+    sort_field: String,
+    checksum: i64,
+}
+
+/// One row of `cards`.
+struct CardRow {
+    id: i64,
+    note_id: i64,
+    ord: u32,
+    modified: i64,
+    due: i64,
+}
+
+/// Renders the notes of `cards` (HTML fields, sort field, checksum); the ids
+/// are filled in afterwards, in bank order, so they do not depend on threads.
+fn render_notes(deck: &Deck, cards: &[DeckCard]) -> Vec<NoteRow> {
+    cards
+        .iter()
+        .map(|card| {
+            let fields = note_fields(deck, card);
+            let sort_field = strip_html_preserving_media_filenames(&fields[0]);
+            NoteRow {
+                id: 0,
+                guid: note_guid(&deck.id, &card.id, card.card_type),
+                notetype_id: note_type(card.card_type).id(&deck.id),
+                modified: card.modified,
+                tags: if card.tags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {} ", card.tags.join(" "))
+                },
+                fields: fields.join("\x1f"),
+                checksum: field_checksum(&sort_field),
+                sort_field,
+            }
+        })
+        .collect()
+}
+
+/// Renders every note, splitting the cards over the available cores: field
+/// rendering is most of the work and each note is independent.
+fn render_all_notes(deck: &Deck) -> Vec<NoteRow> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || deck.cards.len() < 2_000 {
+        return render_notes(deck, &deck.cards);
+    }
+    let chunk = deck.cards.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = deck
+            .cards
+            .chunks(chunk)
+            .map(|cards| scope.spawn(move || render_notes(deck, cards)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Builds the collection in `path` (a scratch file: a 100k-card collection is
+/// too big to hold in memory twice) and returns nothing; the caller zips the file.
+pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rusqlite::Result<()> {
+    let mut notes = render_all_notes(deck);
+    let mut cards = Vec::with_capacity(deck.cards.len());
+    let mut note_ids = IdAllocator::default();
+    let mut card_ids = IdAllocator::default();
+    for ((position, card), note) in deck.cards.iter().enumerate().zip(notes.iter_mut()) {
+        note.id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
+        let ords: Vec<u32> = match card.card_type {
+            CardType::Cloze => cloze::numbers(&card.text)
+                .into_iter()
+                .map(|n| n - 1)
+                .collect(),
+            _ => (0..note_type(card.card_type).templates.len() as u32).collect(),
+        };
+        for ord in ords {
+            cards.push(CardRow {
+                id: card_ids.allocate(&["flashdeck-card", &deck.id, &card.id, &ord.to_string()]),
+                note_id: note.id,
+                ord,
+                modified: card.modified,
+                due: position as i64 + 1,
+            });
+        }
+    }
+    // Rows in id order append to the tables' B-trees instead of splitting pages.
+    notes.sort_unstable_by_key(|n| n.id);
+    cards.sort_unstable_by_key(|c| c.id);
+
+    let mut db = Connection::open(path)?;
+    db.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16000;")?;
+    db.execute_batch(TABLES)?;
     let did = anki_deck_id(deck);
     let collection_mod = deck.updated.max(notetype_modified).max(CREATED);
     let tx = db.transaction()?;
@@ -66,55 +169,28 @@ pub fn build(deck: &Deck, notetype_modified: i64) -> rusqlite::Result<Vec<u8>> {
     {
         let mut insert_note =
             tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+        for n in &notes {
+            insert_note.execute(params![
+                n.id,
+                n.guid,
+                n.notetype_id,
+                n.modified,
+                n.tags,
+                n.fields,
+                n.sort_field,
+                n.checksum
+            ])?;
+        }
+        drop(notes);
         let mut insert_card =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
-        let mut note_ids = IdAllocator::default();
-        let mut card_ids = IdAllocator::default();
-        for (position, card) in deck.cards.iter().enumerate() {
-            let nt = note_type(card.card_type);
-            let fields = note_fields(deck, card);
-            let first = strip_html_preserving_media_filenames(&fields[0]);
-            let tags = if card.tags.is_empty() {
-                String::new()
-            } else {
-                format!(" {} ", card.tags.join(" "))
-            };
-            let note_id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
-            insert_note.execute(params![
-                note_id,
-                note_guid(&deck.id, &card.id),
-                nt.id(&deck.id),
-                card.modified,
-                tags,
-                fields.join("\x1f"),
-                first,
-                field_checksum(&first),
-            ])?;
-            let ords: Vec<u32> = match card.card_type {
-                CardType::Cloze => cloze::numbers(&card.text)
-                    .into_iter()
-                    .map(|n| n - 1)
-                    .collect(),
-                _ => (0..nt.templates.len() as u32).collect(),
-            };
-            for ord in ords {
-                let card_id =
-                    card_ids.allocate(&["flashdeck-card", &deck.id, &card.id, &ord.to_string()]);
-                insert_card.execute(params![
-                    card_id,
-                    note_id,
-                    did,
-                    ord,
-                    card.modified,
-                    position as i64 + 1
-                ])?;
-            }
+        for c in &cards {
+            insert_card.execute(params![c.id, c.note_id, did, c.ord, c.modified, c.due])?;
         }
     }
+    tx.execute_batch(INDEXES)?;
     tx.commit()?;
-    db.execute_batch("VACUUM;")?;
-    let data = db.serialize(MAIN_DB)?;
-    Ok(data.to_vec())
+    db.close().map_err(|(_, e)| e)
 }
 
 fn conf_json(did: i64) -> Value {

@@ -102,7 +102,13 @@ pub fn strip_html_preserving_media_filenames(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    html_escape::decode_html_entities(&out).replace('\u{a0}', " ")
+    // Like Anki: entities are decoded (and non-breaking spaces from them
+    // become spaces) only when the text holds an `&`.
+    if out.contains('&') {
+        html_escape::decode_html_entities(&out).replace('\u{a0}', " ")
+    } else {
+        out
+    }
 }
 
 fn media_src(tag: &str) -> Option<String> {

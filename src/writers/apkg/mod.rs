@@ -28,9 +28,16 @@ impl Writer for ApkgWriter {
     }
 
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
-        let collection = collection::build(deck, self.notetype_modified)
+        // A scratch file, not memory: SQLite pages for 100k notes would
+        // otherwise sit in memory next to their zipped copy.
+        let scratch = tempfile::tempdir()
+            .map_err(|e| WriteError(format!("cannot create a scratch folder: {e}")))?;
+        let path = scratch.path().join("collection.anki2");
+        collection::build(deck, self.notetype_modified, &path)
             .map_err(|e| WriteError(format!("cannot build the Anki collection: {e}")))?;
-        let bytes = package(&collection, deck)
+        let collection = std::fs::File::open(&path)
+            .map_err(|e| WriteError(format!("cannot read the Anki collection: {e}")))?;
+        let bytes = package(collection, deck)
             .map_err(|e| WriteError(format!("cannot write the Anki package: {e}")))?;
         Ok(vec![OutputFile {
             path: PathBuf::from(format!("{}.apkg", deck.id)),
@@ -41,14 +48,16 @@ impl Writer for ApkgWriter {
 
 /// Zips the collection and media with fixed entry times and order, so the
 /// same deck always gives the same bytes.
-fn package(collection: &[u8], deck: &Deck) -> zip::result::ZipResult<Vec<u8>> {
+fn package(mut collection: std::fs::File, deck: &Deck) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        // Level 1: a 100k-card collection zips in a fraction of the time for ~10% more bytes.
+        .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     zip.start_file("collection.anki2", options)?;
-    zip.write_all(collection)?;
+    std::io::copy(&mut collection, &mut zip)?;
     let mut media_map = serde_json::Map::new();
     for (index, media) in deck.media.iter().enumerate() {
         media_map.insert(

@@ -106,13 +106,13 @@ pub fn note_type(card_type: CardType) -> &'static NoteType {
     &NOTE_TYPES[index]
 }
 
-/// A fingerprint of everything users see of the note types (CSS, templates,
-/// fields). The lock records it; when it changes, the note types' modification
-/// time rises so Anki updates them on import.
-pub fn style_fingerprint() -> String {
+/// A fingerprint of everything users see of a deck's note types (names, CSS,
+/// templates, fields). The lock records it; when it changes, the note types'
+/// modification time rises so Anki updates them on import.
+pub fn style_fingerprint(deck_name: &str) -> String {
     let mut text = String::from(CSS);
     for nt in &NOTE_TYPES {
-        text.push_str(nt.label);
+        text.push_str(&nt.name(deck_name));
         for f in nt.fields {
             text.push_str(f);
         }
