@@ -18,7 +18,7 @@ pub enum Written {
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<Written> {
-    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
+    if holds(path, bytes) {
         return Ok(Written::Unchanged(path.to_path_buf()));
     }
     let dir = match path.parent() {
@@ -41,6 +41,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<Written> {
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(Written::Changed(path.to_path_buf()))
+}
+
+/// Whether the file at `path` already holds exactly `bytes` (read in pieces,
+/// so comparing a large package costs no extra memory).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            _ => return false,
+        }
+    }
 }
 
 /// Writes every file under `out_dir`.

@@ -172,11 +172,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     let now = crate::lock::now();
     let mut planned: Vec<(PathBuf, Deck, Vec<OutputFile>, Lock, Lock)> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
-    for checked in &report.banks {
-        let path = checked.loaded.source.path().to_path_buf();
+    // The banks move into their decks; diagnostics keep the (shared) sources.
+    for checked in std::mem::take(&mut report.banks) {
+        let source = checked.loaded.source.clone();
+        let path = source.path().to_path_buf();
         let lock_file = lock_path(&path);
         let old_lock = Lock::read(&lock_file).map_err(BuildFailure::Io)?;
-        let mut deck = build_deck(&checked.loaded, &checked.media).map_err(|e| {
+        let mut deck = build_deck(checked.loaded, &checked.media).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
         let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck.name), now);
@@ -192,8 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
                 w.quizlet_max_chars,
             );
             for problem in problems {
-                if let Some(d) = quizlet_diagnostic(&checked.loaded, &problem, w.quizlet_max_chars)
-                {
+                if let Some(d) = quizlet_diagnostic(&source, &deck, &problem, w.quizlet_max_chars) {
                     quizlet_problems.push(d);
                 }
             }
@@ -262,7 +263,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
 
 /// Locates a Quizlet problem at its card.
 fn quizlet_diagnostic(
-    loaded: &LoadedBank,
+    source: &SourceFile,
+    deck: &Deck,
     problem: &quizlet::Problem,
     max_chars: usize,
 ) -> Option<Diagnostic> {
@@ -270,10 +272,10 @@ fn quizlet_diagnostic(
         quizlet::Problem::Separator { card_id, side, separator } => (card_id, (Code::QuizletSeparator, format!("the Quizlet {side} of card `{card_id}` contains the separator {separator:?}"), "choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card".to_string())),
         quizlet::Problem::TooLong { card_id, side, chars } => (card_id, (Code::QuizletLongField, format!("the Quizlet {side} of card `{card_id}` is {chars} characters long"), format!("it is written whole, but Quizlet may cut long text: shorten the card, or raise `--quizlet-max-chars` (now {max_chars})"))),
     };
-    let card = loaded.bank.cards.iter().find(|c| &c.id.value == card_id)?;
+    let card = deck.cards.iter().find(|c| &c.id == card_id)?;
     let (code, message, hint) = diagnostic;
     Some(
-        Diagnostic::new(code, &loaded.source, card.id.span, message)
+        Diagnostic::new(code, source, card.id_span, message)
             .label("this card")
             .hint(hint),
     )

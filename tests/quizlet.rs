@@ -307,6 +307,7 @@ fn generated_card() -> impl Strategy<Value = DeckCard> {
                 tags: vec![],
                 references: vec![],
                 modified: 0,
+                id_span: Default::default(),
             }
         })
 }

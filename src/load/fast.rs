@@ -8,11 +8,12 @@
 //! both paths give the same [`Bank`] for valid banks.
 
 use serde::Deserialize;
+use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use super::yaml::{parse_options, span_of};
+use super::yaml::parse_options;
 use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, Located};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 /// An optional text field: absent (location unknown), null, or text.
 type OptionalText = Spanned<Option<String>>;
@@ -27,7 +28,8 @@ struct RawBank {
     deck: RawDeck,
     #[serde(default)]
     defaults: Option<RawDefaults>,
-    cards: Vec<RawCard>,
+    #[serde(deserialize_with = "cards_one_by_one")]
+    cards: Vec<Card>,
 }
 
 #[derive(Deserialize)]
@@ -70,28 +72,88 @@ struct RawCard {
     references: Vec<Spanned<String>>,
 }
 
+/// The byte span of a located value; `from_str` input always has byte offsets.
+fn byte_span(location: &Location) -> Option<Span> {
+    let span = location.span();
+    let start = span.byte_offset()? as usize;
+    Some(Span::new(start, start + span.byte_len()? as usize))
+}
+
+fn located(s: Spanned<String>) -> Option<Located<String>> {
+    Some(Located::new(s.value, byte_span(&s.referenced)?))
+}
+
+/// Absent is `None`; present but null reads as empty text, as on the slow path.
+fn optional(s: OptionalText) -> Option<Option<Located<String>>> {
+    if s.referenced.line() == 0 {
+        return Some(None);
+    }
+    Some(Some(Located::new(
+        s.value.unwrap_or_default(),
+        byte_span(&s.referenced)?,
+    )))
+}
+
+/// `None` for an unknown card type (the slow path reports it).
+fn card_type(s: OptionalText) -> Option<Option<Located<CardType>>> {
+    match optional(s)? {
+        None => Some(None),
+        Some(name) => CardType::parse(name.value.trim()).map(|t| Some(Located::new(t, name.span))),
+    }
+}
+
+impl RawCard {
+    fn into_card(self) -> Option<Card> {
+        Some(Card {
+            id: located(self.id)?,
+            topic: optional(self.topic)?,
+            card_type: card_type(self.card_type)?,
+            question: optional(self.question)?,
+            answer: optional(self.answer)?,
+            text: optional(self.text)?,
+            extra: optional(self.extra)?,
+            tags: self.tags.into_iter().map(located).collect::<Option<_>>()?,
+            references: self
+                .references
+                .into_iter()
+                .map(located)
+                .collect::<Option<_>>()?,
+            malformed: false,
+        })
+    }
+}
+
+/// Converts each card as soon as it is read, so the located-but-bulky raw
+/// form of a 100k-card bank never exists all at once.
+fn cards_one_by_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Card>, D::Error> {
+    struct Cards;
+    impl<'de> Visitor<'de> for Cards {
+        type Value = Vec<Card>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of cards")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Card>, A::Error> {
+            let mut cards = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(raw) = seq.next_element::<RawCard>()? {
+                cards.push(
+                    raw.into_card()
+                        .ok_or_else(|| A::Error::custom("not a plain card"))?,
+                );
+            }
+            Ok(cards)
+        }
+    }
+    deserializer.deserialize_seq(Cards)
+}
+
 /// Reads a well-formed bank, or `None` when the slow path must explain it.
 pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
     let raw: RawBank =
         serde_saphyr::from_str_with_options(source.text(), parse_options(false)).ok()?;
-    let located = |s: Spanned<String>| Located::new(s.value, span_of(&s.referenced, source));
-    // Present but null reads as empty text, as on the slow path.
-    let optional = |s: OptionalText| {
-        (s.referenced.line() != 0)
-            .then(|| Located::new(s.value.unwrap_or_default(), span_of(&s.referenced, source)))
-    };
-    let card_type = |s: OptionalText| -> Result<Option<Located<CardType>>, ()> {
-        match optional(s) {
-            None => Ok(None),
-            Some(name) => CardType::parse(name.value.trim())
-                .map(|t| Some(Located::new(t, name.span)))
-                .ok_or(()),
-        }
-    };
     let deck = DeckMeta {
-        id: located(raw.deck.id),
-        name: located(raw.deck.name),
-        description: optional(raw.deck.description),
+        id: located(raw.deck.id)?,
+        name: located(raw.deck.name)?,
+        description: optional(raw.deck.description)?,
     };
     if deck.id.value.trim().is_empty() || deck.name.value.trim().is_empty() || raw.cards.is_empty()
     {
@@ -99,30 +161,15 @@ pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
     }
     let defaults = match raw.defaults {
         Some(d) => Some(Defaults {
-            tags: d.tags.into_iter().map(located).collect(),
-            card_type: card_type(d.card_type).ok()?,
+            tags: d.tags.into_iter().map(located).collect::<Option<_>>()?,
+            card_type: card_type(d.card_type)?,
         }),
         None => None,
     };
-    let mut cards = Vec::with_capacity(raw.cards.len());
-    for c in raw.cards {
-        cards.push(Card {
-            id: located(c.id),
-            topic: optional(c.topic),
-            card_type: card_type(c.card_type).ok()?,
-            question: optional(c.question),
-            answer: optional(c.answer),
-            text: optional(c.text),
-            extra: optional(c.extra),
-            tags: c.tags.into_iter().map(located).collect(),
-            references: c.references.into_iter().map(located).collect(),
-            malformed: false,
-        });
-    }
     Some(Bank {
         deck,
         defaults,
-        cards,
+        cards: raw.cards,
     })
 }
 

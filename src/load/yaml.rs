@@ -91,7 +91,7 @@ pub(super) fn parse_options(keep_duplicates: bool) -> serde_saphyr::Options {
 }
 
 /// The byte span of a located value.
-pub(super) fn span_of(location: &serde_saphyr::Location, source: &SourceFile) -> Span {
+fn span_of(location: &serde_saphyr::Location, source: &SourceFile) -> Span {
     let span = location.span();
     let start = match span.byte_offset() {
         Some(offset) => offset as usize,

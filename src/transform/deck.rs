@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::Filter;
-use crate::model::{CardType, LoadedBank};
+use crate::model::{CardType, LoadedBank, Located};
+use crate::source::Span;
 use crate::validate::MediaFile;
 
 /// A deck ready to be written: Markdown fields, final tags, media bytes.
@@ -49,6 +50,8 @@ pub struct DeckCard {
     pub references: Vec<String>,
     /// When the card's content last changed (Unix seconds), from the lock.
     pub modified: i64,
+    /// Where the card's id is in the bank, for diagnostics about this card.
+    pub id_span: Span,
 }
 
 /// A media file's packaged name and contents.
@@ -97,49 +100,56 @@ pub fn topic_tag(topic: &str) -> String {
 
 /// Builds the deck of a validated bank: every card (see [`Deck::retain`]),
 /// modification times 0 until [`Deck::stamp`]. `media` comes from validation.
-pub fn build_deck(loaded: &LoadedBank, media: &[MediaFile]) -> std::io::Result<Deck> {
-    let bank = &loaded.bank;
-    let defaults = bank.defaults.as_ref();
-    let default_tags: Vec<String> = defaults
-        .map(|d| d.tags.iter().map(|t| t.value.clone()).collect())
+pub fn build_deck(loaded: LoadedBank, media: &[MediaFile]) -> std::io::Result<Deck> {
+    let bank = loaded.bank;
+    let default_type = bank
+        .defaults
+        .as_ref()
+        .and_then(|d| d.card_type.as_ref())
+        .map(|t| t.value);
+    let default_tags: Vec<String> = bank
+        .defaults
+        .map(|d| d.tags.into_iter().map(|t| t.value).collect())
         .unwrap_or_default();
+    // The bank's strings move into the deck: a 100k-card bank is not copied.
+    let text =
+        |field: Option<Located<String>>| field.map(|f| trim_end(f.value)).unwrap_or_default();
     let mut cards = Vec::with_capacity(bank.cards.len());
-    for card in &bank.cards {
-        let mut tags: Vec<String> = Vec::new();
+    for card in bank.cards {
+        let mut tags: Vec<String> = Vec::with_capacity(default_tags.len() + card.tags.len() + 1);
         let candidates = default_tags
             .iter()
             .cloned()
-            .chain(card.tags.iter().map(|t| t.value.clone()))
+            .chain(card.tags.into_iter().map(|t| t.value))
             .chain(card.topic.iter().map(|t| topic_tag(&t.value)));
         for tag in candidates {
             if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
                 tags.push(tag);
             }
         }
-        let text = |f: &Option<crate::model::Located<String>>| {
-            f.as_ref()
-                .map(|v| v.value.trim_end().to_string())
-                .unwrap_or_default()
-        };
         cards.push(DeckCard {
-            id: card.id.value.clone(),
-            card_type: card.resolved_type(defaults),
-            topic: card.topic.as_ref().map(|t| t.value.trim().to_string()),
-            question: text(&card.question),
-            answer: text(&card.answer),
-            text: text(&card.text),
+            card_type: card
+                .card_type
+                .map(|t| t.value)
+                .or(default_type)
+                .unwrap_or(CardType::Basic),
+            topic: card.topic.map(|t| t.value.trim().to_string()),
+            question: text(card.question),
+            answer: text(card.answer),
+            text: text(card.text),
             extra: card
                 .extra
-                .as_ref()
-                .map(|e| e.value.trim_end().to_string())
+                .map(|e| trim_end(e.value))
                 .filter(|e| !e.is_empty()),
             tags,
             references: card
                 .references
-                .iter()
+                .into_iter()
                 .map(|r| r.value.trim().to_string())
                 .collect(),
             modified: 0,
+            id_span: card.id.span,
+            id: card.id.value,
         });
     }
     let mut files: BTreeMap<String, Media> = BTreeMap::new();
@@ -158,16 +168,19 @@ pub fn build_deck(loaded: &LoadedBank, media: &[MediaFile]) -> std::io::Result<D
         }
     }
     Ok(Deck {
-        id: bank.deck.id.value.clone(),
+        id: bank.deck.id.value,
         name: bank.deck.name.value.trim().to_string(),
-        description: bank
-            .deck
-            .description
-            .as_ref()
-            .map(|d| d.value.trim_end().to_string()),
+        description: bank.deck.description.map(|d| trim_end(d.value)),
         cards,
         media: files.into_values().collect(),
         media_names,
         updated: 0,
     })
+}
+
+/// Drops trailing whitespace (block scalars end in a newline) without copying.
+fn trim_end(mut text: String) -> String {
+    let len = text.trim_end().len();
+    text.truncate(len);
+    text
 }

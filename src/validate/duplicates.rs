@@ -60,27 +60,37 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             first.insert(text, *i);
         }
     }
+    // The questions left, each with a character histogram: a cheap lower
+    // bound on the edit distance that rules out almost every pair.
+    let candidates: Vec<(usize, &str, Histogram)> = prompts
+        .iter()
+        .filter(|(i, _)| !exact[*i])
+        .map(|(i, t)| (*i, t.as_str(), Histogram::of(t)))
+        .collect();
     let mut reported: Vec<(usize, usize)> = Vec::new();
     for reversed in [false, true] {
-        let mut order: Vec<(String, usize)> = prompts
-            .iter()
-            .filter(|(i, _)| !exact[*i])
-            .map(|(i, t)| {
-                (
-                    if reversed {
-                        t.chars().rev().collect()
-                    } else {
-                        t.clone()
-                    },
-                    *i,
-                )
-            })
-            .collect();
-        order.sort();
-        for (k, (text, i)) in order.iter().enumerate() {
-            for (other, j) in order.iter().skip(k + 1).take(NEIGHBOURS) {
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        if reversed {
+            order.sort_by(|&a, &b| {
+                candidates[a]
+                    .1
+                    .chars()
+                    .rev()
+                    .cmp(candidates[b].1.chars().rev())
+            });
+        } else {
+            order.sort_by_key(|&a| candidates[a].1);
+        }
+        for (position, &a) in order.iter().enumerate() {
+            for &b in order.iter().skip(position + 1).take(NEIGHBOURS) {
+                let ((i, text, histogram), (j, other, other_histogram)) =
+                    (&candidates[a], &candidates[b]);
                 let pair = ((*i).min(*j), (*i).max(*j));
                 if reported.contains(&pair) {
+                    continue;
+                }
+                let limit = max_distance(text, other, rules.near_duplicate_similarity);
+                if histogram.distance_bound(other_histogram) > limit {
                     continue;
                 }
                 if similar(text, other, rules.near_duplicate_similarity) {
@@ -99,40 +109,77 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     }
 }
 
-/// Whether `1 - distance / longer length` reaches `threshold`, where distance
-/// is the Levenshtein distance. Only a band of width 2k+1 is computed, and the
-/// search stops as soon as the distance must exceed k, so dissimilar pairs
-/// (the usual case) cost little.
+/// Character counts folded into 64 bins (saturating), for [`Histogram::distance_bound`].
+struct Histogram([u8; 64]);
+
+impl Histogram {
+    fn of(text: &str) -> Histogram {
+        let mut bins = [0u8; 64];
+        for c in text.chars() {
+            let bin = &mut bins[(c as u32 % 64) as usize];
+            *bin = bin.saturating_add(1);
+        }
+        Histogram(bins)
+    }
+
+    /// A lower bound on the Levenshtein distance: each edit changes the counts
+    /// by at most two, and folding or saturating counts only lowers the sum.
+    fn distance_bound(&self, other: &Histogram) -> usize {
+        let sum: usize = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| a.abs_diff(*b) as usize)
+            .sum();
+        sum.div_ceil(2)
+    }
+}
+
+/// The largest edit distance that still counts as similar at `threshold`.
+fn max_distance(a: &str, b: &str, threshold: f64) -> usize {
+    let chars = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
+    ((1.0 - threshold) * chars(a).max(chars(b)) as f64).floor() as usize
+}
+
 fn similar(a: &str, b: &str, threshold: f64) -> bool {
+    // ASCII text (the usual case) is compared byte for byte, without copying.
+    if a.is_ascii() && b.is_ascii() {
+        return similar_units(a.as_bytes(), b.as_bytes(), threshold);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let longer = a.len().max(b.len());
-    if longer == 0 {
-        return true;
-    }
-    let k = ((1.0 - threshold) * longer as f64).floor() as usize;
-    within_distance(&a, &b, k)
+    similar_units(&a, &b, threshold)
+}
+
+fn similar_units<T: PartialEq>(a: &[T], b: &[T], threshold: f64) -> bool {
+    let k = ((1.0 - threshold) * a.len().max(b.len()) as f64).floor() as usize;
+    within_distance(a, b, k)
 }
 
 /// Levenshtein distance of `a` and `b` is at most `k` (Ukkonen's band).
-fn within_distance(a: &[char], b: &[char], k: usize) -> bool {
+fn within_distance<T: PartialEq>(a: &[T], b: &[T], k: usize) -> bool {
     if a.len().abs_diff(b.len()) > k {
         return false;
     }
     const FAR: usize = usize::MAX / 2;
-    let mut previous = vec![FAR; b.len() + 1];
-    let mut current = vec![FAR; b.len() + 1];
+    let mut previous = vec![FAR; b.len() + 2];
+    let mut current = vec![FAR; b.len() + 2];
     for (j, cell) in previous.iter_mut().enumerate().take(k.min(b.len()) + 1) {
         *cell = j;
     }
     for i in 1..=a.len() {
         let low = i.saturating_sub(k).max(1);
         let high = (i + k).min(b.len());
-        current.fill(FAR);
-        if i <= k {
-            current[0] = i;
-        }
-        let mut row_min = current[0];
+        // Only the band is computed; the cells just outside it must read as far.
+        current[low - 1] = if low == 1 && i <= k { i } else { FAR };
+        current[high + 1] = FAR;
+        let mut row_min = current[low - 1];
         for j in low..=high {
             let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
             let value = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
@@ -229,5 +276,12 @@ mod tests {
             0.9
         ));
         assert!(!similar("what is a model", "what is a view", 0.9));
+        // The histogram bound never exceeds the real distance.
+        for a in words {
+            for b in words {
+                let bound = Histogram::of(a).distance_bound(&Histogram::of(b));
+                assert!(bound <= strsim::levenshtein(a, b), "{a:?} {b:?}");
+            }
+        }
     }
 }

@@ -93,6 +93,10 @@ impl ProtectedMath {
 /// The local media a Markdown text references: image destinations, `src` of
 /// raw `<img>`, `<audio>`, `<video>` and `<source>` tags, and Anki's `[sound:…]`.
 pub fn media_destinations(markdown: &str) -> Vec<String> {
+    // Most fields reference no media; skip parsing them.
+    if !(markdown.contains("![") || markdown.contains('<') || markdown.contains("[sound:")) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     // The parser splits text at brackets; `[sound:…]` is searched in runs of text.
     let mut text_run = String::new();

@@ -67,47 +67,42 @@ struct CardRow {
     due: i64,
 }
 
-/// Renders the notes of `cards` (HTML fields, sort field, checksum); the ids
-/// are filled in afterwards, in bank order, so they do not depend on threads.
-fn render_notes(deck: &Deck, cards: &[DeckCard]) -> Vec<NoteRow> {
-    cards
-        .iter()
-        .map(|card| {
-            let fields = note_fields(deck, card);
-            let sort_field = strip_html_preserving_media_filenames(&fields[0]);
-            NoteRow {
-                id: 0,
-                guid: note_guid(&deck.id, &card.id, card.card_type),
-                notetype_id: note_type(card.card_type).id(&deck.id),
-                modified: card.modified,
-                tags: if card.tags.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {} ", card.tags.join(" "))
-                },
-                fields: fields.join("\x1f"),
-                checksum: field_checksum(&sort_field),
-                sort_field,
-            }
-        })
-        .collect()
+/// Renders one note (HTML fields, sort field, checksum).
+fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
+    let fields = note_fields(deck, card);
+    let sort_field = strip_html_preserving_media_filenames(&fields[0]);
+    NoteRow {
+        id,
+        guid: note_guid(&deck.id, &card.id, card.card_type),
+        notetype_id: note_type(card.card_type).id(&deck.id),
+        modified: card.modified,
+        tags: if card.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", card.tags.join(" "))
+        },
+        fields: fields.join("\x1f"),
+        checksum: field_checksum(&sort_field),
+        sort_field,
+    }
 }
 
-/// Renders every note, splitting the cards over the available cores: field
-/// rendering is most of the work and each note is independent.
-fn render_all_notes(deck: &Deck) -> Vec<NoteRow> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads < 2 || deck.cards.len() < 2_000 {
-        return render_notes(deck, &deck.cards);
+/// Renders the notes of `batch` (card index, note id), splitting the batch
+/// over the available cores: field rendering is most of the work and each
+/// note is independent. The result keeps the batch's order.
+fn render_batch(deck: &Deck, batch: &[(usize, i64)], threads: usize) -> Vec<NoteRow> {
+    let render = |part: &[(usize, i64)]| {
+        part.iter()
+            .map(|&(i, id)| render_note(deck, &deck.cards[i], id))
+            .collect::<Vec<_>>()
+    };
+    if threads < 2 || batch.len() < 256 {
+        return render(batch);
     }
-    let chunk = deck.cards.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = deck
-            .cards
-            .chunks(chunk)
-            .map(|cards| scope.spawn(move || render_notes(deck, cards)))
+        let handles: Vec<_> = batch
+            .chunks(batch.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || render(part)))
             .collect();
         handles
             .into_iter()
@@ -119,15 +114,21 @@ fn render_all_notes(deck: &Deck) -> Vec<NoteRow> {
     })
 }
 
+/// Notes are rendered and inserted this many at a time, so memory stays flat
+/// however large the deck.
+const BATCH: usize = 8192;
+
 /// Builds the collection in `path` (a scratch file: a 100k-card collection is
-/// too big to hold in memory twice) and returns nothing; the caller zips the file.
+/// too big to hold in memory next to its zipped copy).
 pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rusqlite::Result<()> {
-    let mut notes = render_all_notes(deck);
+    // Ids first, in bank order, so they never depend on threads or batches.
+    let mut notes: Vec<(usize, i64)> = Vec::with_capacity(deck.cards.len());
     let mut cards = Vec::with_capacity(deck.cards.len());
     let mut note_ids = IdAllocator::default();
     let mut card_ids = IdAllocator::default();
-    for ((position, card), note) in deck.cards.iter().enumerate().zip(notes.iter_mut()) {
-        note.id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
+    for (position, card) in deck.cards.iter().enumerate() {
+        let note_id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
+        notes.push((position, note_id));
         let ords: Vec<u32> = match card.card_type {
             CardType::Cloze => cloze::numbers(&card.text)
                 .into_iter()
@@ -138,7 +139,7 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         for ord in ords {
             cards.push(CardRow {
                 id: card_ids.allocate(&["flashdeck-card", &deck.id, &card.id, &ord.to_string()]),
-                note_id: note.id,
+                note_id,
                 ord,
                 modified: card.modified,
                 due: position as i64 + 1,
@@ -146,7 +147,7 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         }
     }
     // Rows in id order append to the tables' B-trees instead of splitting pages.
-    notes.sort_unstable_by_key(|n| n.id);
+    notes.sort_unstable_by_key(|&(_, id)| id);
     cards.sort_unstable_by_key(|c| c.id);
 
     let mut db = Connection::open(path)?;
@@ -167,21 +168,25 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         ],
     )?;
     {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
         let mut insert_note =
             tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
-        for n in &notes {
-            insert_note.execute(params![
-                n.id,
-                n.guid,
-                n.notetype_id,
-                n.modified,
-                n.tags,
-                n.fields,
-                n.sort_field,
-                n.checksum
-            ])?;
+        for batch in notes.chunks(BATCH) {
+            for n in render_batch(deck, batch, threads) {
+                insert_note.execute(params![
+                    n.id,
+                    n.guid,
+                    n.notetype_id,
+                    n.modified,
+                    n.tags,
+                    n.fields,
+                    n.sort_field,
+                    n.checksum
+                ])?;
+            }
         }
-        drop(notes);
         let mut insert_card =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
         for c in &cards {
