@@ -159,6 +159,17 @@ pub struct BuildSummary {
     pub decks: Vec<BuiltDeck>,
 }
 
+/// A deck whose files are rendered but not written yet.
+struct Planned {
+    bank: PathBuf,
+    deck_id: String,
+    cards: usize,
+    media: usize,
+    files: Vec<OutputFile>,
+    /// The lock file's new text, when the lock changed.
+    lock_text: Option<String>,
+}
+
 /// Runs the whole pipeline.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     let mut report = check(&options.banks, &options.rules);
@@ -168,39 +179,55 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     if report.diagnostics.has_errors() {
         return Err(BuildFailure::Invalid(report));
     }
+    // Sources are kept only to show diagnostics; a clean bank's text can go
+    // once its deck is built.
+    let with_diagnostics: Vec<&PathBuf> = report.diagnostics.iter().map(|d| &d.file).collect();
+    let keep: Vec<PathBuf> = report
+        .sources
+        .keys()
+        .filter(|p| with_diagnostics.contains(p))
+        .cloned()
+        .collect();
+    report.sources.retain(|path, _| keep.contains(path));
     let mut timings = Timings::start();
     let now = crate::lock::now();
-    let mut planned: Vec<(PathBuf, Deck, Vec<OutputFile>, Lock, Lock)> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
-    // The banks move into their decks; diagnostics keep the (shared) sources.
     for checked in std::mem::take(&mut report.banks) {
         let source = checked.loaded.source.clone();
         let path = source.path().to_path_buf();
-        let lock_file = lock_path(&path);
-        let old_lock = Lock::read(&lock_file).map_err(BuildFailure::Io)?;
+        let old_lock = Lock::read(&lock_path(&path)).map_err(BuildFailure::Io)?;
+        // The bank moves into its deck: its text is not copied.
         let mut deck = build_deck(checked.loaded, &checked.media).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
         let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck.name), now);
+        let lock_text = (new_lock != old_lock).then(|| new_lock.to_text());
+        drop(old_lock);
         deck.stamp(&|id| new_lock.modified(id));
+        let notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
+        drop(new_lock);
         timings.phase("transform + lock");
         deck.retain(&options.filter);
         if options.formats.contains(&Format::Quizlet) {
             let w = &options.writer_options;
-            let problems = quizlet::problems(
+            for problem in quizlet::problems(
                 &deck,
                 &w.quizlet_term_sep,
                 &w.quizlet_card_sep,
                 w.quizlet_max_chars,
-            );
-            for problem in problems {
+            ) {
                 if let Some(d) = quizlet_diagnostic(&source, &deck, &problem, w.quizlet_max_chars) {
+                    report.sources.insert(path.clone(), source.clone());
                     quizlet_problems.push(d);
                 }
             }
         }
-        let mut writer_options = options.writer_options.clone();
-        writer_options.notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
+        drop(source);
+        let writer_options = WriterOptions {
+            notetype_modified,
+            ..options.writer_options.clone()
+        };
         let mut files = Vec::new();
         for format in &options.formats {
             let writer = writer_for(*format, &writer_options);
@@ -211,7 +238,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
             );
             timings.phase(&format!("write {}", format.name()));
         }
-        planned.push((path, deck, files, old_lock, new_lock));
+        planned.push(Planned {
+            bank: path,
+            deck_id: deck.id.clone(),
+            cards: deck.cards.len(),
+            media: deck.media.len(),
+            files,
+            lock_text,
+        });
     }
     if options.deny_warnings {
         quizlet_problems.deny_warnings();
@@ -225,35 +259,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     if options.locked {
         let outdated: Vec<PathBuf> = planned
             .iter()
-            .filter(|p| p.3 != p.4)
-            .map(|p| lock_path(&p.0))
+            .filter(|p| p.lock_text.is_some())
+            .map(|p| lock_path(&p.bank))
             .collect();
         if !outdated.is_empty() {
             return Err(BuildFailure::LockOutdated(outdated));
         }
     }
-    let mut decks = Vec::new();
     timings.phase("checks before writing");
-    for (path, deck, files, old_lock, new_lock) in planned {
-        let mut written = write_all(&options.out_dir, &files).map_err(|e| {
+    let mut decks = Vec::new();
+    for plan in planned {
+        let mut written = write_all(&options.out_dir, &plan.files).map_err(|e| {
             BuildFailure::Io(format!(
                 "cannot write to {}: {e}",
                 options.out_dir.display()
             ))
         })?;
-        if old_lock != new_lock {
-            let lock_file = lock_path(&path);
-            written.push(
-                write_atomic(&lock_file, new_lock.to_text().as_bytes()).map_err(|e| {
-                    BuildFailure::Io(format!("cannot write {}: {e}", lock_file.display()))
-                })?,
-            );
+        // The lock last: if anything above failed, the next build redoes it all.
+        if let Some(text) = &plan.lock_text {
+            let lock_file = lock_path(&plan.bank);
+            written.push(write_atomic(&lock_file, text.as_bytes()).map_err(|e| {
+                BuildFailure::Io(format!("cannot write {}: {e}", lock_file.display()))
+            })?);
         }
         decks.push(BuiltDeck {
-            bank: path,
-            deck_id: deck.id.clone(),
-            cards: deck.cards.len(),
-            media: deck.media.len(),
+            bank: plan.bank,
+            deck_id: plan.deck_id,
+            cards: plan.cards,
+            media: plan.media,
             files: written,
         });
     }

@@ -30,7 +30,8 @@ impl Span {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     path: PathBuf,
-    text: Arc<str>,
+    // `Arc<String>`, not `Arc<str>`: wrapping a String does not copy its text.
+    text: Arc<String>,
     line_starts: Arc<[usize]>,
 }
 
@@ -42,7 +43,7 @@ impl SourceFile {
             .collect();
         SourceFile {
             path: path.into(),
-            text: text.into(),
+            text: Arc::new(text),
             line_starts,
         }
     }
