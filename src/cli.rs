@@ -378,7 +378,20 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             notetype_modified: 0,
         },
     };
-    match pipeline::build(&options) {
+    let mut report = pipeline::check(&options.banks, &options.rules);
+    if options.deny_warnings {
+        report.diagnostics.deny_warnings();
+    }
+    // Shown before building, so the sources can be released while building.
+    ui.diagnostics(&report);
+    if report.diagnostics.has_errors() {
+        ui.error(&format!(
+            "nothing was written: {}",
+            summary_line(&report.diagnostics)
+        ));
+        return exit_status(&report.diagnostics);
+    }
+    match pipeline::build_checked(report, &options) {
         Ok(summary) => {
             ui.diagnostics(&summary.report);
             for deck in &summary.decks {

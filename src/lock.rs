@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
+use crate::model::CardType;
 use crate::transform::{Deck, DeckCard};
 
 /// The lock's format version.
@@ -23,6 +24,9 @@ pub struct Entry {
     pub hash: [u8; 20],
     /// Unix seconds of the last change.
     pub modified: i64,
+    /// A card's type when it was locked (Anki cannot change an imported
+    /// note's type, so a change must be caught); `None` for note types.
+    pub card_type: Option<CardType>,
 }
 
 /// A bank's lock.
@@ -101,18 +105,17 @@ pub fn now() -> i64 {
         })
 }
 
-fn next(previous: Option<&Entry>, hash: [u8; 20], now: i64) -> Entry {
-    match previous {
-        Some(e) if e.hash == hash => *e,
+fn next(previous: Option<&Entry>, hash: [u8; 20], card_type: Option<CardType>, now: i64) -> Entry {
+    let modified = match previous {
+        Some(e) if e.hash == hash => e.modified,
         // Strictly later than before, even for two edits in one second.
-        Some(e) => Entry {
-            hash,
-            modified: now.max(e.modified + 1),
-        },
-        None => Entry {
-            hash,
-            modified: now,
-        },
+        Some(e) => now.max(e.modified + 1),
+        None => now,
+    };
+    Entry {
+        hash,
+        modified,
+        card_type,
     }
 }
 
@@ -131,18 +134,38 @@ impl Lock {
             .cards
             .iter()
             .map(|c| {
-                (
-                    c.id.clone(),
-                    next(self.cards.get(&c.id), card_hash(c, &media), now),
-                )
+                let entry = next(
+                    self.cards.get(&c.id),
+                    card_hash(c, &media),
+                    Some(c.card_type),
+                    now,
+                );
+                (c.id.clone(), entry)
             })
             .collect();
         let notetypes = Some(next(
             self.notetypes.as_ref(),
             hash_bytes(&[notetype_fingerprint]),
+            None,
             now,
         ));
         Lock { notetypes, cards }
+    }
+
+    /// Cards whose type differs from the locked one, given `(id, type, where)`
+    /// of each card: `(id, where, locked type, new type)`. Anki cannot change an
+    /// imported note's type (it reports the note as conflicting on every
+    /// import), so these need a new id.
+    pub fn type_changes<'a, P>(
+        &self,
+        cards: impl Iterator<Item = (&'a str, CardType, P)>,
+    ) -> Vec<(String, P, CardType, CardType)> {
+        cards
+            .filter_map(|(id, card_type, place)| {
+                let locked = self.cards.get(id)?.card_type?;
+                (locked != card_type).then(|| (id.to_string(), place, locked, card_type))
+            })
+            .collect()
     }
 
     /// A card's modification time, 0 when unknown.
@@ -174,6 +197,8 @@ impl Lock {
         struct FileEntry {
             hash: String,
             modified: i64,
+            #[serde(rename = "type")]
+            card_type: Option<String>,
         }
         let file: File =
             serde_json::from_str(text).map_err(|e| format!("not a valid lock file ({e})"))?;
@@ -184,14 +209,19 @@ impl Lock {
             ));
         }
         let entry = |e: FileEntry| {
+            let card_type = match e.card_type {
+                Some(name) => Some(CardType::parse(&name)?),
+                None => None,
+            };
             unhex(&e.hash).map(|hash| Entry {
                 hash,
                 modified: e.modified,
+                card_type,
             })
         };
         let mut cards = BTreeMap::new();
         for (id, e) in file.cards {
-            let entry = entry(e).ok_or_else(|| format!("bad hash for card `{id}`"))?;
+            let entry = entry(e).ok_or_else(|| format!("bad entry for card `{id}`"))?;
             cards.insert(id, entry);
         }
         Ok(Lock {
@@ -204,8 +234,12 @@ impl Lock {
     /// cards changed.
     pub fn to_text(&self) -> String {
         let entry = |e: &Entry| {
+            let card_type = e
+                .card_type
+                .map(|t| format!(", \"type\": \"{}\"", t.as_str()))
+                .unwrap_or_default();
             format!(
-                "{{\"hash\": \"{}\", \"modified\": {}}}",
+                "{{\"hash\": \"{}\", \"modified\": {}{card_type}}}",
                 hex(&e.hash),
                 e.modified
             )
@@ -251,13 +285,24 @@ mod tests {
             Entry {
                 hash: hash_bytes(&["x"]),
                 modified: 100,
+                card_type: Some(CardType::TypeIn),
             },
         );
         assert_eq!(Lock::parse(&lock.to_text()).unwrap(), lock);
-        let same = next(lock.cards.get("a"), hash_bytes(&["x"]), 500);
+        let same = next(
+            lock.cards.get("a"),
+            hash_bytes(&["x"]),
+            Some(CardType::TypeIn),
+            500,
+        );
         assert_eq!(same.modified, 100);
         // Changed within the same second as the last change: still later.
-        let changed = next(lock.cards.get("a"), hash_bytes(&["y"]), 100);
+        let changed = next(
+            lock.cards.get("a"),
+            hash_bytes(&["y"]),
+            Some(CardType::TypeIn),
+            100,
+        );
         assert_eq!(changed.modified, 101);
     }
 }

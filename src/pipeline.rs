@@ -170,7 +170,9 @@ struct Planned {
     lock_text: Option<String>,
 }
 
-/// Runs the whole pipeline.
+/// Runs the whole pipeline: [`check`], then [`build_checked`]. The check's
+/// warnings come back in the summary (without their source snippets, which are
+/// released to save memory; the CLI shows them before building instead).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     let mut report = check(&options.banks, &options.rules);
     if options.deny_warnings {
@@ -179,26 +181,51 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     if report.diagnostics.has_errors() {
         return Err(BuildFailure::Invalid(report));
     }
-    // Sources are kept only to show diagnostics; a clean bank's text can go
-    // once its deck is built.
-    let with_diagnostics: Vec<&PathBuf> = report.diagnostics.iter().map(|d| &d.file).collect();
-    let keep: Vec<PathBuf> = report
-        .sources
-        .keys()
-        .filter(|p| with_diagnostics.contains(p))
-        .cloned()
-        .collect();
-    report.sources.retain(|path, _| keep.contains(path));
+    let warnings = std::mem::take(&mut report.diagnostics);
+    let mut summary = build_checked(report, options)?;
+    summary.report.diagnostics.extend(warnings);
+    summary.report.diagnostics.sort();
+    Ok(summary)
+}
+
+/// Builds banks that passed [`check`] without errors. The report's
+/// diagnostics are taken as shown, and the sources are released as soon as
+/// each deck is built (a 100k-card bank's text is tens of MB); the summary
+/// holds only what the build itself found (lock and Quizlet problems).
+pub fn build_checked(
+    mut report: CheckReport,
+    options: &BuildOptions,
+) -> Result<BuildSummary, BuildFailure> {
+    report.diagnostics = Diagnostics::new();
+    report.sources.clear();
     let mut timings = Timings::start();
     let now = crate::lock::now();
     let mut planned: Vec<Planned> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
+    let mut lock_problems = Diagnostics::new();
     for checked in std::mem::take(&mut report.banks) {
-        let source = checked.loaded.source.clone();
+        let LoadedBank { source, bank, .. } = checked.loaded;
         let path = source.path().to_path_buf();
         let old_lock = Lock::read(&lock_path(&path)).map_err(BuildFailure::Io)?;
+        let types = bank.cards.iter().map(|c| {
+            (
+                c.id.value.as_str(),
+                c.resolved_type(bank.defaults.as_ref()),
+                c.id.span,
+            )
+        });
+        for (card_id, span, locked, now_type) in old_lock.type_changes(types) {
+            report.sources.insert(path.clone(), source.clone());
+            lock_problems.push(
+                Diagnostic::new(Code::CardTypeChanged, &source, span, format!("card `{card_id}` was a {} card and is now {}", locked.as_str(), now_type.as_str()))
+                    .label("this card")
+                    .hint("Anki cannot change the type of a note it has imported: give the card a new id (users keep the old note), or keep its type; if the deck was never published, delete the card's line from the lock file"),
+            );
+        }
+        // The text is needed again only to locate Quizlet problems.
+        let source = options.formats.contains(&Format::Quizlet).then_some(source);
         // The bank moves into its deck: its text is not copied.
-        let mut deck = build_deck(checked.loaded, &checked.media).map_err(|e| {
+        let mut deck = build_deck(bank, &checked.media).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
         let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck.name), now);
@@ -209,7 +236,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
         drop(new_lock);
         timings.phase("transform + lock");
         deck.retain(&options.filter);
-        if options.formats.contains(&Format::Quizlet) {
+        if let Some(source) = &source {
             let w = &options.writer_options;
             for problem in quizlet::problems(
                 &deck,
@@ -250,10 +277,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
     if options.deny_warnings {
         quizlet_problems.deny_warnings();
     }
-    let quizlet_failed = quizlet_problems.has_errors();
+    let failed = quizlet_problems.has_errors() || lock_problems.has_errors();
     report.diagnostics.extend(quizlet_problems);
+    report.diagnostics.extend(lock_problems);
     report.diagnostics.sort();
-    if quizlet_failed {
+    if failed {
         return Err(BuildFailure::Invalid(report));
     }
     if options.locked {
@@ -333,17 +361,18 @@ impl Timings {
         if !self.enabled {
             return;
         }
-        let peak = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .map(|l| l[6..].trim().to_string())
-            })
-            .unwrap_or_default();
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map_or(String::new(), |v| v.trim().to_string())
+        };
         eprintln!(
-            "timing: {name:<24} {:>8.3} s   peak {peak}",
-            self.last.elapsed().as_secs_f64()
+            "timing: {name:<24} {:>8.3} s   now {:>10}   peak {:>10}",
+            self.last.elapsed().as_secs_f64(),
+            field("VmRSS:"),
+            field("VmHWM:")
         );
         self.last = std::time::Instant::now();
     }

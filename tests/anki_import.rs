@@ -19,7 +19,6 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
-use flashdeck::model::CardType;
 use flashdeck::writers::apkg::fields::strip_html_preserving_media_filenames;
 use flashdeck::writers::apkg::ids::{field_checksum, note_guid};
 use serde::Deserialize;
@@ -1060,16 +1059,6 @@ enum Kind {
     TypeIn,
 }
 
-/// The library's card type of a kind, for deriving GUIDs.
-fn card_type(kind: Kind) -> CardType {
-    match kind {
-        Kind::Basic => CardType::Basic,
-        Kind::Reversed => CardType::Reversed,
-        Kind::Cloze => CardType::Cloze,
-        Kind::TypeIn => CardType::TypeIn,
-    }
-}
-
 impl Kind {
     const ALL: [Kind; 4] = [Kind::Basic, Kind::Reversed, Kind::Cloze, Kind::TypeIn];
 
@@ -1212,7 +1201,7 @@ impl BankSpec {
                 };
                 ExpectedNote {
                     card_id: card.id.clone(),
-                    guid: note_guid(&bank.deck.id, &card.id, card_type(kind)),
+                    guid: note_guid(&bank.deck.id, &card.id),
                     kind,
                     tags,
                     ords,

@@ -272,3 +272,44 @@ fn builds_are_byte_identical_and_locked_builds_fail_on_change() {
     assert!(stderr.contains("showcase.lock is out of date"), "{stderr}");
     assert!(files_below(&dir.path().join("c")).is_empty());
 }
+
+#[test]
+fn changing_a_published_cards_type_is_refused_until_it_gets_a_new_id() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "small.yaml"])).0,
+        0
+    );
+    let lock_before = std::fs::read(dir.path().join("small.lock")).unwrap();
+    let outputs_before = files_below(&dir.path().join("out"));
+    // Card `two` becomes a reversed card under the same id.
+    write(
+        dir.path(),
+        "small.yaml",
+        &TWO_CARDS.replace("  - id: two\n", "  - id: two\n    type: reversed\n"),
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "small.yaml"]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[card-type-changed]") && stderr.contains("small.yaml:12:9"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("new id"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("small.lock")).unwrap(),
+        lock_before
+    );
+    assert_eq!(files_below(&dir.path().join("out")), outputs_before);
+    // Under a new id it is a new note, and the build goes through.
+    write(
+        dir.path(),
+        "small.yaml",
+        &TWO_CARDS.replace(
+            "  - id: two\n",
+            "  - id: two-reversed\n    type: reversed\n",
+        ),
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "small.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+}

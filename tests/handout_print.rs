@@ -184,7 +184,7 @@ fn probes(bank: &Path) -> Vec<Probe> {
         bank.display()
     );
     let checked = &report.banks[0];
-    let deck = build_deck(checked.loaded.clone(), &checked.media).unwrap();
+    let deck = build_deck(checked.loaded.bank.clone(), &checked.media).unwrap();
     // Print order: grouped by topic in order of first appearance, cards
     // without a topic last, numbered 1.. across the groups.
     let mut topics: Vec<Option<&str>> = Vec::new();

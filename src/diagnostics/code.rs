@@ -76,6 +76,8 @@ codes! {
     MediaNameClash = "media-name-clash", Error;
     /// A reference that is not an http(s) URL.
     InvalidReference = "invalid-reference", Error;
+    /// A card's type differs from the one in the lock (Anki cannot change it).
+    CardTypeChanged = "card-type-changed", Error;
     /// A field contains the separator chosen for the Quizlet file.
     QuizletSeparator = "quizlet-separator", Error;
     /// Two cards ask the same question.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Filter;
-use crate::model::{CardType, LoadedBank, Located};
+use crate::model::{Bank, CardType, Located};
 use crate::source::Span;
 use crate::validate::MediaFile;
 
@@ -100,8 +100,7 @@ pub fn topic_tag(topic: &str) -> String {
 
 /// Builds the deck of a validated bank: every card (see [`Deck::retain`]),
 /// modification times 0 until [`Deck::stamp`]. `media` comes from validation.
-pub fn build_deck(loaded: LoadedBank, media: &[MediaFile]) -> std::io::Result<Deck> {
-    let bank = loaded.bank;
+pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
     let default_type = bank
         .defaults
         .as_ref()

@@ -73,7 +73,7 @@ fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
     let sort_field = strip_html_preserving_media_filenames(&fields[0]);
     NoteRow {
         id,
-        guid: note_guid(&deck.id, &card.id, card.card_type),
+        guid: note_guid(&deck.id, &card.id),
         notetype_id: note_type(card.card_type).id(&deck.id),
         modified: card.modified,
         tags: if card.tags.is_empty() {

@@ -3,8 +3,6 @@
 
 use sha1::{Digest, Sha1};
 
-use crate::model::CardType;
-
 /// Anki ids are millisecond timestamps, and the importer rewrites ids more
 /// than a day in the future. Ours are hashed into 2001-09-09 .. 2014-05-31,
 /// always in the past.
@@ -34,12 +32,12 @@ pub fn stable_id(parts: &[&str]) -> i64 {
 const BASE91: &[u8] =
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~";
 
-/// The note GUID of a card: from (deck id, card id, card type), never from
-/// the text, so an edited card updates its note instead of adding a new one.
-/// The type is part of it because Anki refuses to update a note whose note
-/// type changed ("conflicting"): a card whose type changes becomes a new note.
-pub fn note_guid(deck_id: &str, card_id: &str, card_type: CardType) -> String {
-    let digest = sha1(&["flashdeck-guid", deck_id, card_id, card_type.as_str()]);
+/// The note GUID of a card: from (deck id, card id), never from the text, so
+/// an edited card updates its note instead of adding a new one. (A card's
+/// type cannot change under the same id: the lock catches that, see
+/// [`crate::lock::Lock::type_changes`].)
+pub fn note_guid(deck_id: &str, card_id: &str) -> String {
+    let digest = sha1(&["flashdeck-guid", deck_id, card_id]);
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
     let mut n = u64::from_be_bytes(first);
@@ -88,18 +86,8 @@ mod tests {
         assert_eq!(a, stable_id(&["deck", "a"]));
         assert_ne!(a, stable_id(&["deck", "b"]));
         assert!((ID_BASE..ID_BASE + ID_RANGE as i64).contains(&a));
-        assert_eq!(
-            note_guid("d", "c", CardType::Basic),
-            note_guid("d", "c", CardType::Basic)
-        );
-        assert_ne!(
-            note_guid("d", "c", CardType::Basic),
-            note_guid("d", "c2", CardType::Basic)
-        );
-        assert_ne!(
-            note_guid("d", "c", CardType::Basic),
-            note_guid("d", "c", CardType::Cloze)
-        );
+        assert_eq!(note_guid("d", "c"), note_guid("d", "c"));
+        assert_ne!(note_guid("d", "c"), note_guid("d", "c2"));
         // sha1("") starts da39a3ee.
         assert_eq!(field_checksum(""), 0xda39a3ee);
         let mut ids = IdAllocator::default();
