@@ -244,7 +244,7 @@ pub fn build_checked(
                 &w.quizlet_card_sep,
                 w.quizlet_max_chars,
             ) {
-                if let Some(d) = quizlet_diagnostic(&source, &deck, &problem, w.quizlet_max_chars) {
+                if let Some(d) = quizlet_diagnostic(source, &deck, &problem, w.quizlet_max_chars) {
                     report.sources.insert(path.clone(), source.clone());
                     quizlet_problems.push(d);
                 }
