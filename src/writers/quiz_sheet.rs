@@ -8,6 +8,7 @@ use super::handout::sections;
 use super::study_sheet::{header, question_heading};
 use super::{Format, OutputFile, WriteError, Writer};
 use crate::transform::Deck;
+use crate::transform::markup::dollar_math;
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;
@@ -28,14 +29,19 @@ impl Writer for QuizSheetWriter {
         for s in &sections {
             let _ = write!(md, "\n## {}\n", s.topic);
             for item in &s.items {
-                question_heading(&mut md, item.number, &item.question);
+                question_heading(&mut md, item.number, &dollar_math(&item.question));
                 md.push_str("\nAnswer:\n\n\\\n\\\n\\\n");
             }
         }
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
         for s in &sections {
             for item in &s.items {
-                let _ = write!(md, "\n### {}.\n\n{}\n", item.number, item.answer.trim());
+                let _ = write!(
+                    md,
+                    "\n### {}.\n\n{}\n",
+                    item.number,
+                    dollar_math(&item.answer).trim()
+                );
             }
         }
         Ok(vec![OutputFile {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::handout::{iso_date, sections, single_line};
 use super::{Format, OutputFile, WriteError, Writer};
 use crate::transform::Deck;
+use crate::transform::markup::dollar_math;
 
 /// Writes the Markdown study sheet.
 pub struct StudySheetWriter;
@@ -27,8 +28,8 @@ impl Writer for StudySheetWriter {
         for s in &sections {
             let _ = write!(md, "\n## {}\n", s.topic);
             for item in &s.items {
-                question_heading(&mut md, item.number, &item.question);
-                let _ = write!(md, "\n{}\n", item.answer.trim_end());
+                question_heading(&mut md, item.number, &dollar_math(&item.question));
+                let _ = write!(md, "\n{}\n", dollar_math(&item.answer).trim_end());
                 let card = item.card;
                 let tags: Vec<String> = card.tags.iter().map(|t| format!("`{t}`")).collect();
                 let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
@@ -60,7 +61,7 @@ pub(super) fn header(md: &mut String, deck: &Deck, kind: &str) {
     }
     let _ = writeln!(md, "{line}*\n");
     if let Some(description) = &deck.description {
-        let _ = writeln!(md, "{}\n", description.trim_end());
+        let _ = writeln!(md, "{}\n", dollar_math(description).trim_end());
     }
 }
 

@@ -10,7 +10,7 @@ mod sanitize;
 
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, to_plain, to_plain_text};
-pub use rewrite::to_handout_markdown;
+pub use rewrite::{dollar_math, to_handout_markdown};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -35,30 +35,54 @@ struct ProtectedMath {
     math: Vec<String>,
 }
 
-fn protect_math(markdown: &str) -> ProtectedMath {
-    let mut text = String::with_capacity(markdown.len());
-    let mut math = Vec::new();
-    let mut rest = markdown;
+/// A MathJax segment: its byte range (delimiters included), the TeX inside,
+/// and whether it is display math (`\[ … \]`).
+struct MathSegment {
+    range: std::ops::Range<usize>,
+    display: bool,
+}
+
+/// Every `\( … \)` and `\[ … \]` in `markdown`, in order.
+fn math_segments(markdown: &str) -> Vec<MathSegment> {
+    let mut found = Vec::new();
+    let mut from = 0;
     loop {
-        let next = [("\\(", "\\)"), ("\\[", "\\]")]
+        let rest = &markdown[from..];
+        let next = [("\\(", "\\)", false), ("\\[", "\\]", true)]
             .iter()
-            .filter_map(|(open, close)| rest.find(open).map(|i| (i, *open, *close)))
-            .min_by_key(|(i, _, _)| *i);
-        let Some((start, open, close)) = next else {
+            .filter_map(|(open, close, display)| {
+                rest.find(open).map(|i| (i, *open, *close, *display))
+            })
+            .min_by_key(|(i, ..)| *i);
+        let Some((start, open, close, display)) = next else {
             break;
         };
         let Some(len) = rest[start + open.len()..].find(close) else {
             break;
         };
         let end = start + open.len() + len + close.len();
-        text.push_str(&rest[..start]);
+        found.push(MathSegment {
+            range: from + start..from + end,
+            display,
+        });
+        from += end;
+    }
+    found
+}
+
+fn protect_math(markdown: &str) -> ProtectedMath {
+    let mut text = String::with_capacity(markdown.len());
+    let mut math = Vec::new();
+    let mut last = 0;
+    for segment in math_segments(markdown) {
+        text.push_str(&markdown[last..segment.range.start]);
         text.push(MATH_OPEN);
         text.push_str(&math.len().to_string());
         text.push(MATH_CLOSE);
-        math.push(rest[start..end].to_string());
-        rest = &rest[end..];
+        math.push(markdown[segment.range.clone()].to_string());
+        last = segment.range.end;
     }
-    text.push_str(rest);
+    text.push_str(&markdown[last..]);
     ProtectedMath { text, math }
 }
 
