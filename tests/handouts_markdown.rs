@@ -153,10 +153,16 @@ fn check_handouts(bank: &str, deck_id: &str) {
     // No answer text leaks into the question part: each card's answer starts only in the key.
     for card in cards.iter().filter(|c| c["type"] != "cloze") {
         let answer = card["answer"].as_str().unwrap();
-        // A line without raw HTML or links, which the handouts sanitize.
+        // A line without raw HTML, links or math, which the handouts rewrite.
         let first_line = answer
             .lines()
-            .find(|l| l.trim().len() > 25 && !l.contains('<') && !l.contains("]("))
+            .find(|l| {
+                l.trim().len() > 25
+                    && !l.contains('<')
+                    && !l.contains("](")
+                    && !l.contains("\\(")
+                    && !l.contains("\\[")
+            })
             .unwrap_or("")
             .trim();
         if !first_line.is_empty() && !card["question"].as_str().unwrap().contains(first_line) {
