@@ -30,6 +30,9 @@
 //! To look at the pages yourself: `tests/print/render.sh` (PNG per page and a
 //! screen screenshot).
 
+mod common;
+
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -502,17 +505,4 @@ fn page_texts(pdftotext: &Path, pdf: &Path) -> Vec<String> {
         pages.pop();
     }
     pages
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -35,6 +35,16 @@ fn outline(markdown: &str) -> Outline {
     out
 }
 
+/// The numbers of the `###` card headings, in order.
+fn numbered(outline: &Outline) -> Vec<usize> {
+    outline
+        .headings
+        .iter()
+        .filter(|(l, _)| *l == HeadingLevel::H3)
+        .filter_map(|(_, t)| number(t))
+        .collect()
+}
+
 /// The number of a numbered card heading: `### 12. …` or `### Question 12`.
 fn number(heading: &str) -> Option<usize> {
     let heading = heading.strip_prefix("Question ").unwrap_or(heading);
@@ -70,14 +80,8 @@ fn check_handouts(bank: &str, deck_id: &str) {
     let read = |name: &str| std::fs::read_to_string(dir.path().join("h").join(name)).unwrap();
 
     let study = outline(&read(&format!("{deck_id}.md")));
-    let numbered: Vec<usize> = study
-        .headings
-        .iter()
-        .filter(|(l, _)| *l == HeadingLevel::H3)
-        .filter_map(|(_, t)| number(t))
-        .collect();
     assert_eq!(
-        numbered,
+        numbered(&study),
         (1..=cards.len()).collect::<Vec<_>>(),
         "study sheet: one numbered item per card, in order"
     );
@@ -125,18 +129,8 @@ fn check_handouts(bank: &str, deck_id: &str) {
         questions.contains("break-before: page"),
         "the key starts on a new page when printed"
     );
-    let question_numbers: Vec<usize> = outline(questions)
-        .headings
-        .iter()
-        .filter(|(l, _)| *l == HeadingLevel::H3)
-        .filter_map(|(_, t)| number(t))
-        .collect();
-    let key_numbers: Vec<usize> = outline(key)
-        .headings
-        .iter()
-        .filter(|(l, _)| *l == HeadingLevel::H3)
-        .filter_map(|(_, t)| number(t))
-        .collect();
+    let question_numbers = numbered(&outline(questions));
+    let key_numbers = numbered(&outline(key));
     assert_eq!(
         question_numbers,
         (1..=cards.len()).collect::<Vec<_>>(),

@@ -4,6 +4,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::sanitize::hidden_html;
 use super::{parse, protect_math};
 
 /// How plain text is laid out.
@@ -91,16 +92,10 @@ pub fn to_plain(markdown: &str, layout: Layout) -> String {
                 out.truncate(trimmed);
                 block(&mut out);
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.trim_start().to_ascii_lowercase();
-                if lower.starts_with("<script") || lower.starts_with("<style") {
-                    in_hidden_html = !(lower.contains("</script") || lower.contains("</style"));
-                } else if lower.starts_with("</script") || lower.starts_with("</style") {
-                    in_hidden_html = false;
-                } else {
-                    out.push_str(&strip_tags(&html));
-                }
-            }
+            Event::Html(html) | Event::InlineHtml(html) => match hidden_html(&html) {
+                Some(inside) => in_hidden_html = inside,
+                None => out.push_str(&strip_tags(&html)),
+            },
             _ => {}
         }
     }

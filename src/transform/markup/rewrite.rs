@@ -5,7 +5,7 @@
 
 use pulldown_cmark::{Event, Tag};
 
-use super::sanitize::{is_safe_url, sanitize_piece};
+use super::sanitize::{hidden_html, is_safe_url, sanitize_piece};
 use super::{math_segments, parser_options};
 
 /// Returns `markdown` with each image destination replaced by `media_url`'s
@@ -39,11 +39,8 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.trim_start().to_ascii_lowercase();
-                if lower.starts_with("<script") || lower.starts_with("<style") {
-                    hidden = !(lower.contains("</script") || lower.contains("</style"));
-                } else if lower.starts_with("</script") || lower.starts_with("</style") {
-                    hidden = false;
+                if let Some(inside) = hidden_html(&html) {
+                    hidden = inside;
                 }
                 let cleaned = sanitize_piece(&html);
                 if cleaned != *html {

@@ -66,6 +66,20 @@ pub fn sanitize_piece(piece: &str) -> String {
     }
 }
 
+/// What a raw-HTML piece does to "inside <script> or <style>", whose text is
+/// not content: `Some(true)` opens one, `Some(false)` closes one (or holds a
+/// whole one), `None` is any other tag.
+pub fn hidden_html(piece: &str) -> Option<bool> {
+    let lower = piece.trim_start().to_ascii_lowercase();
+    if lower.starts_with("<script") || lower.starts_with("<style") {
+        Some(!(lower.contains("</script") || lower.contains("</style")))
+    } else if lower.starts_with("</script") || lower.starts_with("</style") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Whether a link may be followed: http(s), mailto, or relative.
 pub fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
