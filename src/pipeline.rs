@@ -59,12 +59,15 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
             if let Some(first) = deck_ids.get(&deck_id) {
                 report.diagnostics.push(
                     Diagnostic::new(
-                        Code::DuplicateCardId,
+                        Code::DuplicateDeckId,
                         &loaded.source,
                         loaded.bank.deck.id.span,
                         format!("deck id `{deck_id}` is also used by {}", first.display()),
                     )
-                    .hint("each bank needs its own deck id: its outputs are named after it"),
+                    .label("used twice")
+                    .hint(
+                        "each bank needs its own deck id: its outputs and Anki ids derive from it",
+                    ),
                 );
             } else {
                 deck_ids.insert(deck_id, path.clone());

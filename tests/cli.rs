@@ -313,3 +313,21 @@ fn changing_a_published_cards_type_is_refused_until_it_gets_a_new_id() {
     let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "small.yaml"]));
     assert_eq!(status, 0, "{stderr}");
 }
+
+#[test]
+fn two_banks_with_one_deck_id_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", TWO_CARDS);
+    write(dir.path(), "b.yaml", TWO_CARDS);
+    let (status, stdout, _) =
+        run(flashdeck(dir.path()).args(["check", "--format", "json", "a.yaml", "b.yaml"]));
+    assert_eq!(status, 1, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let found = json["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["code"] == "duplicate-deck-id"
+            && d["file"] == "b.yaml"
+            && d["line"] == 2
+            && d["column"] == 7
+    });
+    assert!(found, "{stdout}");
+}

@@ -56,6 +56,8 @@ codes! {
     UnknownCardType = "unknown-card-type", Error;
     /// Two cards share an id.
     DuplicateCardId = "duplicate-card-id", Error;
+    /// Two banks of one build share a deck id (their outputs would collide).
+    DuplicateDeckId = "duplicate-deck-id", Error;
     /// An id that is not a slug.
     InvalidId = "invalid-id", Error;
     /// A tag that is empty or has spaces.
