@@ -25,6 +25,15 @@ pub enum ClozeProblem {
 }
 
 /// Finds every deletion in `text`, or the first problem.
+///
+/// ```
+/// use flashdeck::model::cloze::{self, ClozeProblem};
+/// let deletions = cloze::parse("Django follows {{c1::MTV::a pattern}}.").unwrap();
+/// assert_eq!(deletions[0].answer, "MTV");
+/// assert_eq!(deletions[0].hint.as_deref(), Some("a pattern"));
+/// // Template syntax inside a deletion would end it early in Anki.
+/// assert!(matches!(cloze::parse("{{c1::{{ user }}}}"), Err(ClozeProblem::Braces(_))));
+/// ```
 pub fn parse(text: &str) -> Result<Vec<Deletion>, ClozeProblem> {
     let mut deletions = Vec::new();
     let mut pos = 0;

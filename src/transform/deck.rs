@@ -92,8 +92,12 @@ impl Deck {
     }
 }
 
-/// A topic as a tag: spaces become underscores (`Models and the ORM` →
-/// `Models_and_the_ORM`), since Anki tags cannot hold spaces.
+/// A topic as a tag: spaces become underscores, since Anki tags cannot hold
+/// spaces.
+///
+/// ```
+/// assert_eq!(flashdeck::transform::topic_tag("Models and the ORM"), "Models_and_the_ORM");
+/// ```
 pub fn topic_tag(topic: &str) -> String {
     topic.split_whitespace().collect::<Vec<_>>().join("_")
 }

@@ -50,6 +50,12 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
 }
 
 /// Slugs: lowercase ASCII letters and digits in words joined by single hyphens.
+///
+/// ```
+/// use flashdeck::validate::is_slug;
+/// assert!(is_slug("what-is-django"));
+/// assert!(!is_slug("What is Django"));
+/// ```
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|w| {
@@ -59,8 +65,11 @@ pub fn is_slug(s: &str) -> bool {
         })
 }
 
-/// Turns free text into the nearest slug (`"What is Django?"` → `what-is-django`),
-/// for hints.
+/// Turns free text into the nearest slug, for hints.
+///
+/// ```
+/// assert_eq!(flashdeck::validate::suggest_slug("What is Django?"), "what-is-django");
+/// ```
 pub fn suggest_slug(s: &str) -> String {
     let lowered: String = s
         .to_lowercase()
