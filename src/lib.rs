@@ -14,6 +14,8 @@
 //!
 //! [`pipeline`] ties the stages together; [`cli`] is the command-line face.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod diagnostics;
 pub mod load;
