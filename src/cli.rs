@@ -391,7 +391,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         ));
         return exit_status(&report.diagnostics);
     }
-    match pipeline::build_checked(report, &options) {
+    match pipeline::build(report, &options) {
         Ok(summary) => {
             ui.diagnostics(&summary.report);
             for deck in &summary.decks {

@@ -173,29 +173,12 @@ struct Planned {
     lock_text: Option<String>,
 }
 
-/// Runs the whole pipeline: [`check`], then [`build_checked`]. The check's
-/// warnings come back in the summary (without their source snippets, which are
-/// released to save memory; the CLI shows them before building instead).
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
-    let mut report = check(&options.banks, &options.rules);
-    if options.deny_warnings {
-        report.diagnostics.deny_warnings();
-    }
-    if report.diagnostics.has_errors() {
-        return Err(BuildFailure::Invalid(report));
-    }
-    let warnings = std::mem::take(&mut report.diagnostics);
-    let mut summary = build_checked(report, options)?;
-    summary.report.diagnostics.extend(warnings);
-    summary.report.diagnostics.sort();
-    Ok(summary)
-}
-
-/// Builds banks that passed [`check`] without errors. The report's
+/// Builds banks that passed [`check`] without errors (the caller shows the
+/// check's diagnostics first and honours `--deny-warnings`). The report's
 /// diagnostics are taken as shown, and the sources are released as soon as
 /// each deck is built (a 100k-card bank's text is tens of MB); the summary
 /// holds only what the build itself found (lock and Quizlet problems).
-pub fn build_checked(
+pub fn build(
     mut report: CheckReport,
     options: &BuildOptions,
 ) -> Result<BuildSummary, BuildFailure> {

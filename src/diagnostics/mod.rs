@@ -131,12 +131,6 @@ impl Diagnostic {
         self
     }
 
-    /// Overrides the severity (warnings promoted by `--deny-warnings`).
-    pub fn with_severity(mut self, severity: Severity) -> Self {
-        self.severity = severity;
-        self
-    }
-
     /// `file:line:column`.
     pub fn location(&self) -> String {
         format!("{}:{}:{}", self.file.display(), self.line, self.column)

@@ -20,11 +20,6 @@ impl Filter {
             && (self.tags.is_empty() || self.tags.iter().any(|t| has(t)))
             && !self.exclude_tags.iter().any(|t| has(t))
     }
-
-    /// Whether any filter is set.
-    pub fn is_active(&self) -> bool {
-        !(self.tags.is_empty() && self.exclude_tags.is_empty() && self.ids.is_empty())
-    }
 }
 
 /// Anki compares tags case-insensitively, and a parent matches its children.

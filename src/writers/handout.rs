@@ -32,8 +32,12 @@ pub struct Section<'a> {
 }
 
 /// Groups cards by topic in order of first appearance (untopiced last) and
-/// numbers them consecutively in that order.
-pub fn sections(deck: &Deck) -> Vec<Section<'_>> {
+/// numbers them consecutively in that order. Media in the cards' Markdown
+/// point where `media_url` says for each packaged file name.
+pub fn sections<'a>(
+    deck: &'a Deck,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Section<'a>> {
     let mut topics: Vec<String> = Vec::new();
     for card in &deck.cards {
         let topic = card.topic.clone().unwrap_or_else(|| NO_TOPIC.to_string());
@@ -55,7 +59,7 @@ pub fn sections(deck: &Deck) -> Vec<Section<'_>> {
                 .filter(|c| c.topic.as_deref().unwrap_or(NO_TOPIC) == topic)
                 .map(|card| {
                     number += 1;
-                    let (question, answer) = question_answer(deck, card);
+                    let (question, answer) = question_answer(deck, card, media_url);
                     Item {
                         number,
                         card,
@@ -73,12 +77,13 @@ pub fn sections(deck: &Deck) -> Vec<Section<'_>> {
         .collect()
 }
 
-fn question_answer(deck: &Deck, card: &DeckCard) -> (String, String) {
-    let media = |md: &str| {
-        to_handout_markdown(md, &|written| {
-            deck.media_name(written).map(|n| format!("media/{n}"))
-        })
-    };
+fn question_answer(
+    deck: &Deck,
+    card: &DeckCard,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> (String, String) {
+    let media =
+        |md: &str| to_handout_markdown(md, &|written| deck.media_name(written).and_then(media_url));
     let (question, mut answer) = match card.card_type {
         CardType::Cloze => {
             let deletions = cloze::parse(&card.text).unwrap_or_default();
@@ -106,6 +111,11 @@ fn question_answer(deck: &Deck, card: &DeckCard) -> (String, String) {
         answer.push_str(extra);
     }
     (media(&question), media(&answer))
+}
+
+/// Where the Markdown sheets reference a media file: `media/<name>` beside them.
+pub fn markdown_media_url(name: &str) -> Option<String> {
+    Some(format!("media/{name}"))
 }
 
 /// GitHub's heading anchor: lowercase, spaces to hyphens, punctuation dropped.

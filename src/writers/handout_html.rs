@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 
 use super::handout::{iso_date, sections};
-use super::{Format, OutputFile, WriteError, Writer};
+use super::{OutputFile, WriteError, Writer};
 use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, topic_tag};
 
@@ -31,16 +31,9 @@ pub struct HandoutHtmlWriter;
 const CSS: &str = include_str!("handout.css");
 
 impl Writer for HandoutHtmlWriter {
-    fn format(&self) -> Format {
-        Format::Html
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
-        // Handout Markdown references media as `media/<name>` (see `handout`).
-        let media_url = |url: &str| {
-            let name = url
-                .strip_prefix("media/")
-                .or_else(|| deck.media_name(url))?;
+        // Images are embedded, so the page needs nothing beside it.
+        let data_uri = |name: &str| {
             let bytes = deck.media_bytes(name)?;
             Some(format!(
                 "data:{};base64,{}",
@@ -48,8 +41,10 @@ impl Writer for HandoutHtmlWriter {
                 base64::engine::general_purpose::STANDARD.encode(bytes)
             ))
         };
+        // The description is rendered straight from the bank's Markdown.
+        let description_media = |written: &str| deck.media_name(written).and_then(data_uri);
         let options = HtmlOptions {
-            media_url: &media_url,
+            media_url: &description_media,
             escape_braces: false,
         };
         let render = |md: &str| to_html(md, &options);
@@ -84,7 +79,7 @@ impl Writer for HandoutHtmlWriter {
             );
         }
         html.push_str("</header>\n");
-        let sections = sections(deck);
+        let sections = sections(deck, &data_uri);
         html.push_str("<nav class=\"contents\">\n<h2>Contents</h2>\n<ol>\n");
         for s in &sections {
             let _ = writeln!(

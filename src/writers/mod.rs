@@ -40,8 +40,6 @@ impl std::error::Error for WriteError {}
 
 /// One output format.
 pub trait Writer {
-    /// The format this writer emits.
-    fn format(&self) -> Format;
     /// Renders the deck.
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError>;
 }

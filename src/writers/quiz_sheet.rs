@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::sections;
+use super::handout::{markdown_media_url, sections};
 use super::study_sheet::{header, question_heading};
-use super::{Format, OutputFile, WriteError, Writer};
+use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::dollar_math;
 
@@ -17,14 +17,10 @@ pub struct QuizSheetWriter;
 const PAGE_BREAK: &str = "<div style=\"break-before: page; page-break-before: always\"></div>";
 
 impl Writer for QuizSheetWriter {
-    fn format(&self) -> Format {
-        Format::Quiz
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Quiz");
-        let sections = sections(deck);
+        let sections = sections(deck, &markdown_media_url);
         md.push_str("Write your answer under each question, then check it against the answer key at the end.\n");
         for s in &sections {
             let _ = write!(md, "\n## {}\n", s.topic);

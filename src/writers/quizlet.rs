@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::{Format, OutputFile, WriteError, Writer};
+use super::{OutputFile, WriteError, Writer};
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::markup::{Layout, to_plain};
@@ -154,10 +154,6 @@ pub struct QuizletWriter {
 }
 
 impl Writer for QuizletWriter {
-    fn format(&self) -> Format {
-        Format::Quizlet
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut text = String::new();
         for pair in pairs(deck, layout_for(&self.term_sep, &self.card_sep)) {
@@ -177,10 +173,6 @@ impl Writer for QuizletWriter {
 pub struct QuizletCsvWriter;
 
 impl Writer for QuizletCsvWriter {
-    fn format(&self) -> Format {
-        Format::QuizletCsv
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut csv = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)

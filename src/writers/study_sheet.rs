@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::{iso_date, sections, single_line};
-use super::{Format, OutputFile, WriteError, Writer};
+use super::handout::{iso_date, markdown_media_url, sections, single_line};
+use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::dollar_math;
 
@@ -13,14 +13,10 @@ use crate::transform::markup::dollar_math;
 pub struct StudySheetWriter;
 
 impl Writer for StudySheetWriter {
-    fn format(&self) -> Format {
-        Format::Markdown
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Study sheet");
-        let sections = sections(deck);
+        let sections = sections(deck, &markdown_media_url);
         md.push_str("## Contents\n\n");
         for s in &sections {
             let _ = writeln!(md, "- [{}](#{}) ({})", s.topic, s.anchor, s.items.len());

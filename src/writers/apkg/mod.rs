@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{Format, OutputFile, WriteError, Writer};
+use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
 
 /// Writes `<deck>.apkg`.
@@ -23,10 +23,6 @@ pub struct ApkgWriter {
 }
 
 impl Writer for ApkgWriter {
-    fn format(&self) -> Format {
-        Format::Apkg
-    }
-
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         // A scratch file, not memory: SQLite pages for 100k notes would
         // otherwise sit in memory next to their zipped copy.
