@@ -251,6 +251,9 @@ pub fn build(
             );
             timings.phase(&format!("write {}", format.name()));
         }
+        // Writers may share files (both Markdown sheets ship their media).
+        let mut seen = std::collections::BTreeSet::new();
+        files.retain(|f| seen.insert(f.path.clone()));
         planned.push(Planned {
             bank: path,
             deck_id: deck.id.clone(),

@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 struct Outline {
     headings: Vec<(HeadingLevel, String)>,
     links: Vec<String>,
+    images: Vec<String>,
 }
 
 fn outline(markdown: &str) -> Outline {
@@ -29,6 +30,7 @@ fn outline(markdown: &str) -> Outline {
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => out.links.push(dest_url.to_string()),
+            Event::Start(Tag::Image { dest_url, .. }) => out.images.push(dest_url.to_string()),
             _ => {}
         }
     }
@@ -121,7 +123,14 @@ fn check_handouts(bank: &str, deck_id: &str) {
         }
     }
 
+    // Every image resolves to a file the build wrote beside the sheets.
     let quiz_text = read(&format!("{deck_id}.quiz.md"));
+    for image in study.images.iter().chain(&outline(&quiz_text).images) {
+        assert!(
+            dir.path().join("h").join(image).is_file(),
+            "image {image} was not written beside the sheets"
+        );
+    }
     let (questions, key) = quiz_text
         .split_once("## Answer key")
         .expect("the quiz has an answer key");

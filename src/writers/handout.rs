@@ -1,6 +1,9 @@
 //! What the three handouts share: cards grouped by topic and numbered once,
 //! cloze cards turned into question and answer, media paths for handouts.
 
+use std::path::PathBuf;
+
+use super::OutputFile;
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::markup::to_handout_markdown;
@@ -113,9 +116,22 @@ fn question_answer(
     (media(&question), media(&answer))
 }
 
-/// Where the Markdown sheets reference a media file: `media/<name>` beside them.
-pub fn markdown_media_url(name: &str) -> Option<String> {
-    Some(format!("media/{name}"))
+/// Where the Markdown sheets reference a media file: `media/<deck id>/<name>`
+/// beside them, so banks built into one folder cannot overwrite each other's.
+pub fn markdown_media_path(deck: &Deck, name: &str) -> String {
+    format!("media/{}/{name}", deck.id)
+}
+
+/// The media files the Markdown sheets reference (both sheets return them;
+/// the pipeline writes each path once).
+pub fn markdown_media_files(deck: &Deck) -> Vec<OutputFile> {
+    deck.media
+        .iter()
+        .map(|m| OutputFile {
+            path: PathBuf::from(markdown_media_path(deck, &m.name)),
+            bytes: m.bytes.clone(),
+        })
+        .collect()
 }
 
 /// GitHub's heading anchor: lowercase, spaces to hyphens, punctuation dropped.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::{markdown_media_url, sections};
+use super::handout::{markdown_media_files, markdown_media_path, sections};
 use super::study_sheet::{header, question_heading};
 use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
@@ -20,7 +20,7 @@ impl Writer for QuizSheetWriter {
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Quiz");
-        let sections = sections(deck, &markdown_media_url);
+        let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
         md.push_str("Write your answer under each question, then check it against the answer key at the end.\n");
         for s in &sections {
             let _ = write!(md, "\n## {}\n", s.topic);
@@ -40,10 +40,12 @@ impl Writer for QuizSheetWriter {
                 );
             }
         }
-        Ok(vec![OutputFile {
+        let mut files = vec![OutputFile {
             path: PathBuf::from(format!("{}.quiz.md", deck.id)),
             bytes: md.into_bytes(),
-        }])
+        }];
+        files.extend(markdown_media_files(deck));
+        Ok(files)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::{iso_date, markdown_media_url, sections, single_line};
+use super::handout::{iso_date, markdown_media_files, markdown_media_path, sections, single_line};
 use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::dollar_math;
@@ -16,7 +16,7 @@ impl Writer for StudySheetWriter {
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Study sheet");
-        let sections = sections(deck, &markdown_media_url);
+        let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
         md.push_str("## Contents\n\n");
         for s in &sections {
             let _ = writeln!(md, "- [{}](#{}) ({})", s.topic, s.anchor, s.items.len());
@@ -37,10 +37,12 @@ impl Writer for StudySheetWriter {
                 md.push('\n');
             }
         }
-        Ok(vec![OutputFile {
+        let mut files = vec![OutputFile {
             path: PathBuf::from(format!("{}.md", deck.id)),
             bytes: md.into_bytes(),
-        }])
+        }];
+        files.extend(markdown_media_files(deck));
+        Ok(files)
     }
 }
 
