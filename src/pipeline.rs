@@ -319,7 +319,7 @@ fn quizlet_diagnostic(
     max_chars: usize,
 ) -> Option<Diagnostic> {
     let (card_id, diagnostic) = match problem {
-        quizlet::Problem::Separator { card_id, side, separator } => (card_id, (Code::QuizletSeparator, format!("the Quizlet {side} of card `{card_id}` contains the separator {separator:?}"), "choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card".to_string())),
+        quizlet::Problem::Separator { card_id, side, separator } => (card_id, (Code::QuizletSeparator, format!("the Quizlet {side} of card `{card_id}` contains or runs into the separator {separator:?}"), "choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card".to_string())),
         quizlet::Problem::TooLong { card_id, side, chars } => (card_id, (Code::QuizletLongField, format!("the Quizlet {side} of card `{card_id}` is {chars} characters long"), format!("it is written whole, but Quizlet may cut long text: shorten the card, or raise `--quizlet-max-chars` (now {max_chars})"))),
     };
     let card = deck.cards.iter().find(|c| &c.id == card_id)?;

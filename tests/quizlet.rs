@@ -9,7 +9,7 @@ use common::{copy_dir, files_below, flashdeck, repo, run};
 use flashdeck::model::CardType;
 use flashdeck::transform::{Deck, DeckCard};
 use flashdeck::writers::Writer;
-use flashdeck::writers::quizlet::QuizletWriter;
+use flashdeck::writers::quizlet::{self, QuizletWriter};
 use proptest::prelude::*;
 
 /// Lowercase alphanumeric words, the unit of "the text survived". HTML tags
@@ -217,6 +217,34 @@ fn a_field_holding_the_separator_fails_the_build_at_the_card() {
 }
 
 #[test]
+fn a_field_ending_in_part_of_the_separator_is_refused_too() {
+    // Found by the property test: "| 2 |" followed by the card separator
+    // "|||" reads as "| 2 ||||", which Quizlet splits one character early.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "deck:\n  id: b\n  name: B\ncards:\n  - id: ok\n    question: Q\n    answer: A\n  - id: ends-in-a-bar\n    question: Which bar?\n    answer: \"The last one |\"\n",
+    )
+    .unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "build",
+        "b.yaml",
+        "--format",
+        "quizlet",
+        "--quizlet-card-sep",
+        "|||",
+        "--out",
+        "q",
+    ]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[quizlet-separator]") && stderr.contains("b.yaml:8:9"),
+        "{stderr}"
+    );
+    assert!(files_below(&dir.path().join("q")).is_empty());
+}
+
+#[test]
 fn long_fields_warn_but_are_never_truncated() {
     let (_dir, text) = build_quizlet("source/django-interview.yaml", &[]);
     let dir = tempfile::tempdir().unwrap();
@@ -320,6 +348,15 @@ proptest! {
         let expected: usize = cards.iter().map(|c| if c.card_type == CardType::Reversed { 2 } else { 1 }).sum();
         let deck = Deck { id: "gen".into(), name: "Gen".into(), description: None, cards, media: vec![], media_names: Default::default(), updated: 0 };
         for (term_sep, card_sep) in [("\t", "\n"), (" => ", "\n\n"), ("\t", "|||")] {
+            let refused = quizlet::problems(&deck, term_sep, card_sep, usize::MAX)
+                .iter()
+                .any(|p| matches!(p, quizlet::Problem::Separator { .. }));
+            // The default separators can never clash: flattening removes tabs and newlines.
+            prop_assert!(!(refused && card_sep == "\n"), "default separators refused");
+            if refused {
+                // The build fails, pointing at the card; there is no file to split.
+                continue;
+            }
             let writer = QuizletWriter { term_sep: term_sep.into(), card_sep: card_sep.into() };
             let text = String::from_utf8(writer.write(&deck).unwrap().remove(0).bytes).unwrap();
             let records = quizlet_split(&text, term_sep, card_sep);

@@ -98,7 +98,8 @@ fn cloze_pair(card: &DeckCard, layout: Layout) -> (String, String) {
 /// Something about a card that the Quizlet file cannot carry as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    /// A side contains a separator, which Quizlet would split on.
+    /// A side contains a separator, or runs into one, so Quizlet would split
+    /// the card in the wrong place.
     Separator {
         /// The card.
         card_id: String,
@@ -122,16 +123,14 @@ pub enum Problem {
 pub fn problems(deck: &Deck, term_sep: &str, card_sep: &str, max_chars: usize) -> Vec<Problem> {
     let mut out = Vec::new();
     for pair in pairs(deck, layout_for(term_sep, card_sep)) {
+        if let Some((side, separator)) = misplaced_separator(&pair, term_sep, card_sep) {
+            out.push(Problem::Separator {
+                card_id: pair.card_id.clone(),
+                side,
+                separator: separator.to_string(),
+            });
+        }
         for (side, text) in [("term", &pair.term), ("definition", &pair.definition)] {
-            for sep in [term_sep, card_sep] {
-                if !sep.is_empty() && text.contains(sep) {
-                    out.push(Problem::Separator {
-                        card_id: pair.card_id.clone(),
-                        side,
-                        separator: sep.to_string(),
-                    });
-                }
-            }
             let chars = text.chars().count();
             if chars > max_chars {
                 out.push(Problem::TooLong {
@@ -143,6 +142,41 @@ pub fn problems(deck: &Deck, term_sep: &str, card_sep: &str, max_chars: usize) -
         }
     }
     out
+}
+
+/// Where splitting the pair's record the way Quizlet does (cards on
+/// `card_sep`, then term from definition on `term_sep`, leftmost first)
+/// would cut it elsewhere than intended: a side that contains a separator,
+/// or ends in part of one (`x |` followed by `|||` splits one character
+/// early). Returns the side and the separator.
+fn misplaced_separator<'s>(
+    pair: &Pair,
+    term_sep: &'s str,
+    card_sep: &'s str,
+) -> Option<(&'static str, &'s str)> {
+    let (term, definition) = (&pair.term, &pair.definition);
+    let record = format!("{term}{term_sep}{definition}{card_sep}");
+    let body_len = record.len() - card_sep.len();
+    let definition_start = term.len() + term_sep.len();
+    let side = |at: usize| {
+        if at < definition_start {
+            "term"
+        } else {
+            "definition"
+        }
+    };
+    match record.find(card_sep) {
+        Some(at) if at != body_len => return Some((side(at), card_sep)),
+        _ => {}
+    }
+    let body = &record[..body_len];
+    match body.find(term_sep) {
+        Some(at) if at != term.len() => return Some(("term", term_sep)),
+        _ => {}
+    }
+    body[definition_start..]
+        .contains(term_sep)
+        .then_some(("definition", term_sep))
 }
 
 /// Writes `<deck>.quizlet.txt`.
