@@ -1,5 +1,31 @@
 //! The `flashdeck` binary: everything happens in [`flashdeck::cli::run`].
 
+/// mimalloc: about a tenth faster than the system allocator on a 100k-card
+/// build, which allocates and frees millions of small strings.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc 3's `mi_option_purge_delay` (libmimalloc-sys names only the
+/// options of mimalloc 2); the test below checks the number still means it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // Freed memory goes back to the OS at once instead of after mimalloc 3's
+    // 1 s: between stages a large build frees tens of MB and allocates anew,
+    // and holding the old pages would raise peak memory by a quarter.
+    // SAFETY: sets an integer option; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     std::process::exit(flashdeck::cli::run());
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // mimalloc 3 documents the purge delay's default as 1000 ms; no other
+        // option has that default.
+        // SAFETY: reads an integer option.
+        let default = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(default, 1000);
+    }
 }

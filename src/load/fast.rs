@@ -8,7 +8,7 @@
 //! both paths give the same [`Bank`] for valid banks.
 
 use serde::Deserialize;
-use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use super::yaml::parse_options;
@@ -34,7 +34,7 @@ struct RawBank {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDeck {
+pub(super) struct RawDeck {
     id: Spanned<String>,
     name: Spanned<String>,
     #[serde(default = "absent")]
@@ -43,7 +43,7 @@ struct RawDeck {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDefaults {
+pub(super) struct RawDefaults {
     #[serde(default)]
     tags: Vec<Spanned<String>>,
     #[serde(rename = "type", default = "absent")]
@@ -125,7 +125,9 @@ impl RawCard {
 
 /// Converts each card as soon as it is read, so the located-but-bulky raw
 /// form of a 100k-card bank never exists all at once.
-fn cards_one_by_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Card>, D::Error> {
+pub(super) fn cards_one_by_one<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Card>, D::Error> {
     struct Cards;
     impl<'de> Visitor<'de> for Cards {
         type Value = Vec<Card>;
@@ -146,20 +148,76 @@ fn cards_one_by_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Ca
     deserializer.deserialize_seq(Cards)
 }
 
+/// Reads a list of cards into `slots`, in order, as each is read (no second
+/// copy of the cards exists at any time). Fails on more cards than slots;
+/// gives the number read.
+pub(super) struct CardsInto<'a>(pub(super) &'a mut [Card]);
+
+impl<'de> DeserializeSeed<'de> for CardsInto<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CardsInto<'_> {
+    type Value = usize;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of cards")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut read = 0;
+        for slot in self.0.iter_mut() {
+            let Some(raw) = seq.next_element::<RawCard>()? else {
+                return Ok(read);
+            };
+            *slot = raw
+                .into_card()
+                .ok_or_else(|| A::Error::custom("not a plain card"))?;
+            read += 1;
+        }
+        match seq.next_element::<IgnoredAny>()? {
+            Some(_) => Err(A::Error::custom("more cards than expected")),
+            None => Ok(read),
+        }
+    }
+}
+
 /// Reads a well-formed bank, or `None` when the slow path must explain it.
+/// Large banks are read on every core.
 pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads > 1 && source.text().len() >= super::chunked::MIN_BYTES {
+        if let Some(bank) = super::chunked::read_bank(source.text(), threads) {
+            return Some(bank);
+        }
+    }
+    read_bank_serial(source)
+}
+
+/// [`read_bank`] in one parse of the whole file.
+pub(super) fn read_bank_serial(source: &SourceFile) -> Option<Bank> {
     let raw: RawBank =
         serde_saphyr::from_str_with_options(source.text(), parse_options(false)).ok()?;
+    bank_from_parts(raw.deck, raw.defaults, raw.cards)
+}
+
+/// Assembles a bank, or `None` for what the slow path must explain (an empty
+/// deck id or name, no cards).
+pub(super) fn bank_from_parts(
+    deck: RawDeck,
+    defaults: Option<RawDefaults>,
+    cards: Vec<Card>,
+) -> Option<Bank> {
     let deck = DeckMeta {
-        id: located(raw.deck.id)?,
-        name: located(raw.deck.name)?,
-        description: optional(raw.deck.description)?,
+        id: located(deck.id)?,
+        name: located(deck.name)?,
+        description: optional(deck.description)?,
     };
-    if deck.id.value.trim().is_empty() || deck.name.value.trim().is_empty() || raw.cards.is_empty()
-    {
+    if deck.id.value.trim().is_empty() || deck.name.value.trim().is_empty() || cards.is_empty() {
         return None;
     }
-    let defaults = match raw.defaults {
+    let defaults = match defaults {
         Some(d) => Some(Defaults {
             tags: d.tags.into_iter().map(located).collect::<Option<_>>()?,
             card_type: card_type(d.card_type)?,
@@ -169,8 +227,40 @@ pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
     Some(Bank {
         deck,
         defaults,
-        cards: raw.cards,
+        cards,
     })
+}
+
+/// Moves every span of `card` `by` bytes later: a card parsed from a piece of
+/// the file has offsets into that piece.
+pub(super) fn shift_spans(card: &mut Card, by: usize) {
+    let shift = |span: &mut Span| {
+        span.start += by;
+        span.end += by;
+    };
+    // Destructured so that a new field cannot be missed here.
+    let Card {
+        id,
+        topic,
+        card_type,
+        question,
+        answer,
+        text,
+        extra,
+        tags,
+        references,
+        malformed: _,
+    } = card;
+    shift(&mut id.span);
+    for field in [topic, question, answer, text, extra].into_iter().flatten() {
+        shift(&mut field.span);
+    }
+    if let Some(t) = card_type {
+        shift(&mut t.span);
+    }
+    for item in tags.iter_mut().chain(references.iter_mut()) {
+        shift(&mut item.span);
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! problem after that (unknown keys, wrong types, duplicate keys) is collected.
 
 mod bank;
+mod chunked;
 mod fast;
 pub mod yaml;
 

@@ -95,7 +95,7 @@ impl CardType {
 }
 
 /// One flashcard as written in the bank.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Card {
     /// Stable slug, unique in the bank. The Anki note's GUID derives from

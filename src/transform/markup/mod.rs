@@ -46,26 +46,26 @@ struct MathSegment {
 fn math_segments(markdown: &str) -> Vec<MathSegment> {
     let mut found = Vec::new();
     let mut from = 0;
-    loop {
-        let rest = &markdown[from..];
-        let next = [("\\(", "\\)", false), ("\\[", "\\]", true)]
-            .iter()
-            .filter_map(|(open, close, display)| {
-                rest.find(open).map(|i| (i, *open, *close, *display))
-            })
-            .min_by_key(|(i, ..)| *i);
-        let Some((start, open, close, display)) = next else {
+    // Backslashes are rare in cards: jump from one to the next.
+    while let Some(at) = markdown[from..].find('\\') {
+        let start = from + at;
+        let (close, display) = match markdown.as_bytes().get(start + 1) {
+            Some(b'(') => ("\\)", false),
+            Some(b'[') => ("\\]", true),
+            _ => {
+                from = start + 1;
+                continue;
+            }
+        };
+        let Some(len) = markdown[start + 2..].find(close) else {
             break;
         };
-        let Some(len) = rest[start + open.len()..].find(close) else {
-            break;
-        };
-        let end = start + open.len() + len + close.len();
+        let end = start + 2 + len + close.len();
         found.push(MathSegment {
-            range: from + start..from + end,
+            range: start..end,
             display,
         });
-        from += end;
+        from = end;
     }
     found
 }
@@ -197,6 +197,13 @@ mod tests {
             media_destinations(md),
             vec!["media/a.png", "b.jpg", "c.mp3"]
         );
+    }
+
+    #[test]
+    fn math_is_found_past_other_backslashes_and_not_past_an_unclosed_one() {
+        let p = protect_math(r"a\b \\(x\) \[y\] \(z \[w\]");
+        assert_eq!(p.math, vec![r"\(x\)", r"\[y\]"]);
+        assert!(p.text.ends_with(r"\(z \[w\]"), "{}", p.text);
     }
 
     #[test]
