@@ -331,3 +331,88 @@ fn two_banks_with_one_deck_id_are_refused() {
     });
     assert!(found, "{stdout}");
 }
+
+/// A bank over 1 MB is parsed in pieces on several cores: the positions of
+/// what `check` reports must be those of one parse, and a broken card deep in
+/// the list must still be found and located.
+#[test]
+fn a_large_bank_reports_the_same_positions_as_a_small_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // Questions of random letters, so that no two are nearly the same.
+    let mut seed: u64 = 1;
+    let mut question = move || {
+        (0..40)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (b'a' + (seed >> 59) as u8 % 26) as char
+            })
+            .collect::<String>()
+    };
+    let questions: Vec<String> = (0..6000).map(|_| question()).collect();
+    let card = |i: usize, key: &str| {
+        format!(
+            "  - id: card-{i}\n    topic: Topic {t}\n    {key}: \"{q}?\"\n    answer: |\n      It does thing {i}, which matters because of reason {i}.\n\n      - first detail\n      - second detail\n",
+            t = i % 7,
+            q = questions[i]
+        )
+    };
+    let bank = |broken: Option<usize>| {
+        let mut text = String::from("deck:\n  id: big\n  name: Big\ncards:\n");
+        for i in 0..6000 {
+            let key = if Some(i) == broken {
+                "qustion"
+            } else {
+                "question"
+            };
+            text.push_str(&card(i, key));
+        }
+        // The last card asks the first card's question: a warning placed near the end.
+        text.push_str(&format!(
+            "  - id: again\n    question: \"{}?\"\n    answer: Again.\n",
+            questions[0]
+        ));
+        text
+    };
+    let line_of = |text: &str, needle: &str| text[..text.find(needle).unwrap()].lines().count() + 1;
+    let diagnostics = |name: &str| {
+        let (status, stdout, _) =
+            run(flashdeck(dir.path()).args(["check", "--format", "json", name]));
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let found: Vec<(String, u64, u64)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (status, found)
+    };
+
+    let valid = bank(None);
+    assert!(
+        valid.len() > 1 << 20,
+        "the bank must be large enough to be split"
+    );
+    write(dir.path(), "big.yaml", &valid);
+    let (status, found) = diagnostics("big.yaml");
+    assert_eq!(status, 0, "{found:?}");
+    let again = line_of(&valid, "  - id: again") as u64 + 1;
+    assert_eq!(found, vec![("duplicate-question".to_string(), again, 15)]);
+
+    let broken = bank(Some(4321));
+    write(dir.path(), "broken.yaml", &broken);
+    let (status, found) = diagnostics("broken.yaml");
+    assert_eq!(status, 1, "{found:?}");
+    let typo = line_of(&broken, "    qustion:") as u64;
+    assert!(
+        found.contains(&("unknown-key".to_string(), typo, 5)),
+        "{found:?}"
+    );
+}
