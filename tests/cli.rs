@@ -9,6 +9,23 @@ fn write(dir: &std::path::Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+/// (code, line, column) of each diagnostic in `check --format json` output.
+fn positions(json_stdout: &str) -> Vec<(String, u64, u64)> {
+    let json: serde_json::Value = serde_json::from_str(json_stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 const TWO_CARDS: &str = "deck:\n  id: small\n  name: Small\ndefaults:\n  tags: [base]\ncards:\n  - id: one\n    topic: First topic\n    question: What is one?\n    answer: One.\n    tags: [orm::queries]\n  - id: two\n    question: What is two?\n    answer: Two.\n    tags: [advanced]\n";
 
 #[test]
@@ -108,16 +125,9 @@ fn warnings_pass_unless_denied() {
         run(flashdeck(dir.path()).args(["check", "--format", "json", "w.yaml"]));
     assert_eq!(status, 0, "{stdout}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let codes: Vec<(String, u64)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
+    let codes: Vec<(String, u64)> = positions(&stdout)
+        .into_iter()
+        .map(|(code, line, _)| (code, line))
         .collect();
     assert!(
         codes.contains(&("duplicate-question".into(), 9)),
@@ -379,20 +389,7 @@ fn a_large_bank_reports_the_same_positions_as_a_small_one() {
     let diagnostics = |name: &str| {
         let (status, stdout, _) =
             run(flashdeck(dir.path()).args(["check", "--format", "json", name]));
-        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-        let found: Vec<(String, u64, u64)> = json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        (status, found)
+        (status, positions(&stdout))
     };
 
     let valid = bank(None);
