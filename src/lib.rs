@@ -29,3 +29,9 @@ pub(crate) mod testing;
 pub mod transform;
 pub mod validate;
 pub mod writers;
+
+/// How many threads the parallel stages (parsing large banks, rendering
+/// notes) use: the cores available, at most 8.
+pub(crate) fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}

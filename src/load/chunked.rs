@@ -133,7 +133,10 @@ pub(super) fn read_bank(text: &str, threads: usize) -> Option<Bank> {
         }
         handles
             .into_iter()
-            .map(|h| h.join().ok().flatten())
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .all(|ok| ok.is_some())
     });
     if !parsed {

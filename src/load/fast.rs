@@ -186,7 +186,7 @@ impl<'de> Visitor<'de> for CardsInto<'_> {
 /// Reads a well-formed bank, or `None` when the slow path must explain it.
 /// Large banks are read on every core.
 pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::worker_threads();
     if threads > 1 && source.text().len() >= super::chunked::MIN_BYTES {
         if let Some(bank) = super::chunked::read_bank(source.text(), threads) {
             return Some(bank);

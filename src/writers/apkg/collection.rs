@@ -168,9 +168,7 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         ],
     )?;
     {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let threads = crate::worker_threads();
         let mut insert_note =
             tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
         for batch in notes.chunks(BATCH) {
