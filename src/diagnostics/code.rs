@@ -70,6 +70,24 @@ codes! {
     ClozeBraces = "cloze-braces", Error;
     /// A `{{cN::` that is never closed.
     ClozeUnclosed = "cloze-unclosed", Error;
+    /// A cloze number Anki cannot use: 0, above 65535, or an empty list item.
+    ClozeNumber = "cloze-number", Error;
+    /// A cloze deletion that hides nothing (`{{c1::}}`).
+    ClozeEmpty = "cloze-empty", Error;
+    /// Markdown rendering changes the deletions Anki would see (an escaped
+    /// `\:` or `\{` that becomes a marker, or a marker split by markup).
+    ClozeChangedByMarkdown = "cloze-changed-by-markdown", Error;
+    /// A control character (NUL, vertical tab, form feed, U+0085, U+2028…) in the bank.
+    ControlCharacter = "control-character", Error;
+    /// A bank, lock or media file above its size limit, or a bank whose
+    /// aliases expand past the budget.
+    TooLarge = "too-large", Error;
+    /// A bank path that is not a regular file (a FIFO, a device, a folder).
+    NotAFile = "not-a-file", Error;
+    /// Two banks in one folder that would share a lock file (`x.yaml`, `x.yml`).
+    LockClash = "lock-clash", Error;
+    /// A lock file that cannot be used (unparsable line, a time out of range).
+    InvalidLock = "invalid-lock", Error;
     /// A referenced media file does not exist.
     MediaMissing = "media-missing", Error;
     /// A media path leaves the bank's folder.

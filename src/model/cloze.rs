@@ -22,7 +22,16 @@ pub enum ClozeProblem {
     Braces(usize),
     /// A `{{cN::` at this byte offset is never closed.
     Unclosed(usize),
+    /// The deletion at this byte offset has a number Anki cannot use: 0, or
+    /// above [`MAX_NUMBER`] (Anki's card numbers are 16-bit), or an empty
+    /// item in a list (`c1,,2`).
+    BadNumber(usize),
+    /// The deletion at this byte offset hides nothing (`{{c1::}}`).
+    Empty(usize),
 }
+
+/// The largest cloze number Anki accepts: its card numbers are 16-bit.
+pub const MAX_NUMBER: u32 = 65_535;
 
 /// Finds every deletion in `text`, or the first problem.
 ///
@@ -61,23 +70,26 @@ pub fn parse(text: &str) -> Result<Vec<Deletion>, ClozeProblem> {
         if text[content_end + 2..].starts_with('}') {
             return Err(ClozeProblem::Braces(content_end));
         }
-        let numbers: Vec<u32> = numbers_text
-            .split(',')
-            .filter_map(|n| n.parse().ok())
-            .filter(|&n| n > 0)
-            .collect();
+        let mut numbers = Vec::new();
+        for part in numbers_text.split(',') {
+            match part.parse::<u32>() {
+                Ok(n) if (1..=MAX_NUMBER).contains(&n) => numbers.push(n),
+                _ => return Err(ClozeProblem::BadNumber(start)),
+            }
+        }
         let (answer, hint) = match content.split_once("::") {
             Some((a, h)) => (a.to_string(), Some(h.to_string())),
             None => (content.to_string(), None),
         };
-        if !numbers.is_empty() {
-            deletions.push(Deletion {
-                numbers,
-                answer,
-                hint,
-                range: start..content_end + 2,
-            });
+        if answer.trim().is_empty() {
+            return Err(ClozeProblem::Empty(start));
         }
+        deletions.push(Deletion {
+            numbers,
+            answer,
+            hint,
+            range: start..content_end + 2,
+        });
         pos = content_end + 2;
     }
     Ok(deletions)
@@ -123,6 +135,18 @@ mod tests {
             parse("x {{c1::open"),
             Err(ClozeProblem::Unclosed(2))
         ));
+        assert_eq!(
+            parse("{{c0::x}} {{c1::y}}"),
+            Err(ClozeProblem::BadNumber(0))
+        );
+        assert_eq!(parse("{{c65536::x}}"), Err(ClozeProblem::BadNumber(0)));
+        assert_eq!(
+            parse("{{c99999999999::x}}"),
+            Err(ClozeProblem::BadNumber(0))
+        );
+        assert_eq!(parse("{{c1,,2::x}}"), Err(ClozeProblem::BadNumber(0)));
+        assert_eq!(parse("a {{c1::  ::hint}}"), Err(ClozeProblem::Empty(2)));
+        assert_eq!(parse("{{c65535::x}}").unwrap()[0].numbers, vec![65_535]);
         // Template syntax outside deletions is fine.
         assert_eq!(parse("{{ var }} is {{c1::a variable}}").unwrap().len(), 1);
     }

@@ -261,7 +261,17 @@ fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnM
                 .label("nothing to hide")
                 .hint("wrap what the learner should recall in `{{c1::…}}`, e.g. `Django's ORM maps {{c1::models}} to tables`"),
         ),
-        Ok(_) => {}
+        Ok(deletions) => check_rendered_cloze(source, text, &deletions, report),
+        Err(ClozeProblem::BadNumber(at)) => report(
+            Diagnostic::new(Code::ClozeNumber, source, locate(at, 3), format!("this cloze number cannot be used: Anki numbers cloze cards 1 to {}", cloze::MAX_NUMBER))
+                .label("not a number from 1 to 65535")
+                .hint("number deletions from `c1` up (`{{c1::…}}`, `{{c2::…}}`); `c1,2` puts one deletion on two cards"),
+        ),
+        Err(ClozeProblem::Empty(at)) => report(
+            Diagnostic::new(Code::ClozeEmpty, source, locate(at, 3), "this cloze deletion hides nothing")
+                .label("empty deletion")
+                .hint("put the text to recall inside it (`{{c1::models}}`), or remove the marker"),
+        ),
         Err(ClozeProblem::Braces(at)) => report(
             Diagnostic::new(Code::ClozeBraces, source, locate(at, 2), "braces inside a cloze deletion end it early in Anki")
                 .label("`{{`, `}}` or `}` inside the deletion")
@@ -272,5 +282,51 @@ fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnM
                 .label("opened here")
                 .hint("close it with `}}`: `{{c1::hidden text}}`"),
         ),
+    }
+}
+
+/// The deletions Anki will see are those of the rendered HTML, not of the
+/// Markdown: an escape (`{{c2\::x}}`) or markup can make or break a marker.
+/// Each card is generated from the Markdown's numbers, so the two must agree.
+fn check_rendered_cloze(
+    source: &SourceFile,
+    text: &Located<String>,
+    deletions: &[cloze::Deletion],
+    report: &mut dyn FnMut(Diagnostic),
+) {
+    let html = crate::transform::markup::to_html(
+        &text.value,
+        &crate::transform::markup::HtmlOptions {
+            media_url: &|_| None,
+            escape_braces: true,
+        },
+    );
+    let mut written: Vec<u32> = deletions.iter().flat_map(|d| d.numbers.clone()).collect();
+    written.sort_unstable();
+    written.dedup();
+    let rendered = match cloze::parse(&html) {
+        Ok(d) => {
+            let mut n: Vec<u32> = d.into_iter().flat_map(|d| d.numbers).collect();
+            n.sort_unstable();
+            n.dedup();
+            Some(n)
+        }
+        Err(_) => None,
+    };
+    if rendered.as_ref() != Some(&written) {
+        let seen = rendered.map_or_else(
+            || "a deletion it cannot read".to_string(),
+            |n| format!("deletions {n:?}"),
+        );
+        report(
+            Diagnostic::new(
+                Code::ClozeChangedByMarkdown,
+                source,
+                text.span,
+                format!("after Markdown, Anki would see {seen}, not the deletions {written:?} written here"),
+            )
+            .label("this cloze text")
+            .hint("write each `{{cN::…}}` marker plainly: no backslash escapes or HTML tags inside `{{`, `cN`, `::` or `}}`"),
+        );
     }
 }

@@ -22,7 +22,7 @@ use base64::Engine as _;
 
 use super::handout::{iso_date, sections};
 use super::{OutputFile, WriteError, Writer};
-use crate::transform::markup::{HtmlOptions, to_html};
+use crate::transform::markup::{HtmlOptions, sanitize_html, to_html};
 use crate::transform::{Deck, topic_tag};
 
 /// Writes the print-ready HTML page.
@@ -48,7 +48,8 @@ impl Writer for HandoutHtmlWriter {
             escape_braces: false,
         };
         let render = |md: &str| to_html(md, &options);
-        let render = |md: &str| typeset_math(&render(md));
+        // Typesetting rewrites HTML, so the page sanitizes once more, last.
+        let render = |md: &str| sanitize_html(&typeset_math(&render(md)));
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
         // `::` separates Anki subdecks; on paper a path reads better.
         let name = deck

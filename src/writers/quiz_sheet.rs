@@ -8,7 +8,7 @@ use super::handout::{markdown_media_files, markdown_media_path, sections};
 use super::study_sheet::{header, question_heading};
 use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
-use crate::transform::markup::dollar_math;
+use crate::transform::markup::{dollar_math, escape_markdown_text, neutralize_markdown};
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;
@@ -23,7 +23,7 @@ impl Writer for QuizSheetWriter {
         let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
         md.push_str("Write your answer under each question, then check it against the answer key at the end.\n");
         for s in &sections {
-            let _ = write!(md, "\n## {}\n", s.topic);
+            let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for item in &s.items {
                 question_heading(&mut md, item.number, &dollar_math(&item.question));
                 md.push_str("\nAnswer:\n\n\\\n\\\n\\\n");
@@ -42,7 +42,7 @@ impl Writer for QuizSheetWriter {
         }
         let mut files = vec![OutputFile {
             path: PathBuf::from(format!("{}.quiz.md", deck.id)),
-            bytes: md.into_bytes(),
+            bytes: neutralize_markdown(&md).into_bytes(),
         }];
         files.extend(markdown_media_files(deck));
         Ok(files)

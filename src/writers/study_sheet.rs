@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use super::handout::{iso_date, markdown_media_files, markdown_media_path, sections, single_line};
 use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
-use crate::transform::markup::dollar_math;
+use crate::transform::markup::{
+    dollar_math, escape_markdown_text, is_safe_url, neutralize_markdown, to_handout_markdown,
+};
 
 /// Writes the Markdown study sheet.
 pub struct StudySheetWriter;
@@ -19,19 +21,24 @@ impl Writer for StudySheetWriter {
         let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
         md.push_str("## Contents\n\n");
         for s in &sections {
-            let _ = writeln!(md, "- [{}](#{}) ({})", s.topic, s.anchor, s.items.len());
+            let _ = writeln!(
+                md,
+                "- [{}](#{}) ({})",
+                escape_markdown_text(&s.topic),
+                s.anchor,
+                s.items.len()
+            );
         }
         for s in &sections {
-            let _ = write!(md, "\n## {}\n", s.topic);
+            let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for item in &s.items {
                 question_heading(&mut md, item.number, &dollar_math(&item.question));
                 let _ = write!(md, "\n{}\n", dollar_math(&item.answer).trim_end());
                 let card = item.card;
-                let tags: Vec<String> = card.tags.iter().map(|t| format!("`{t}`")).collect();
+                let tags: Vec<String> = card.tags.iter().map(|t| code_span(t)).collect();
                 let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
                 if !card.references.is_empty() {
-                    let links: Vec<String> =
-                        card.references.iter().map(|r| format!("<{r}>")).collect();
+                    let links: Vec<String> = card.references.iter().map(|r| autolink(r)).collect();
                     let _ = write!(md, "  \n*References:* {}", links.join(" · "));
                 }
                 md.push('\n');
@@ -39,16 +46,45 @@ impl Writer for StudySheetWriter {
         }
         let mut files = vec![OutputFile {
             path: PathBuf::from(format!("{}.md", deck.id)),
-            bytes: md.into_bytes(),
+            bytes: neutralize_markdown(&md).into_bytes(),
         }];
         files.extend(markdown_media_files(deck));
         Ok(files)
     }
 }
 
+/// `text` as an inline code span, fenced with more backticks than it holds
+/// (so a backtick in a tag cannot end the span and start Markdown or HTML).
+pub(super) fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// A reference as an autolink when it is a plain http(s) URL, else as code.
+pub(super) fn autolink(url: &str) -> String {
+    let plain = is_safe_url(url)
+        && url.contains("://")
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+    if plain {
+        format!("<{url}>")
+    } else {
+        code_span(url)
+    }
+}
+
 /// `# Title`, the date line and the description, shared by both Markdown sheets.
 pub(super) fn header(md: &mut String, deck: &Deck, kind: &str) {
-    let _ = writeln!(md, "# {}\n", deck.name);
+    let _ = writeln!(md, "# {}\n", escape_markdown_text(&deck.name));
     let count = deck.cards.len();
     let mut line = format!(
         "*{kind} · {count} card{}",
@@ -59,7 +95,11 @@ pub(super) fn header(md: &mut String, deck: &Deck, kind: &str) {
     }
     let _ = writeln!(md, "{line}*\n");
     if let Some(description) = &deck.description {
-        let _ = writeln!(md, "{}\n", dollar_math(description).trim_end());
+        let description = to_handout_markdown(description, &|name| {
+            deck.media_name(name)
+                .map(|name| markdown_media_path(deck, name))
+        });
+        let _ = writeln!(md, "{}\n", dollar_math(&description).trim_end());
     }
 }
 

@@ -17,7 +17,6 @@ pub struct HtmlOptions<'a> {
 /// Renders `markdown` to an HTML fragment.
 pub fn to_html(markdown: &str, options: &HtmlOptions<'_>) -> String {
     let protected = protect_math(markdown);
-    let mut has_raw_html = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<(String, String)> = None;
     for event in parse(&protected.text) {
@@ -73,22 +72,21 @@ pub fn to_html(markdown: &str, options: &HtmlOptions<'_>) -> String {
                     id,
                 }));
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                events.push(event);
-            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if has_raw_html {
-        html = sanitize::sanitize(&html, !options.escape_braces);
-    }
+    // Math goes back escaped for any context it may land in (text or an
+    // attribute value), and only then is the whole fragment sanitized: the
+    // sanitizer must see the HTML exactly as it will be written.
     let html = protected.restore(html.trim_end(), |m| {
-        html_escape::encode_text(m).into_owned()
+        html_escape::encode_quoted_attribute(m).into_owned()
     });
+    let html = sanitize::sanitize(&html);
     if options.escape_braces {
+        // Only `{` and `}` become character references: this cannot open a
+        // tag or an attribute, so the sanitized HTML stays sanitized.
         escape_non_cloze_braces(&html)
     } else {
         html
@@ -168,6 +166,116 @@ mod tests {
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(!html.contains("iframe"), "{html}");
         assert!(html.contains("<img src=\"x.png\">"), "{html}");
+    }
+
+    /// The names of every attribute of every tag in serialized HTML (quoted
+    /// values skipped, as a browser reads them).
+    fn attribute_names(html: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut chars = html.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '<' {
+                continue;
+            }
+            let mut name = String::new();
+            let mut in_name = false;
+            let mut first = true;
+            while let Some(c) = chars.next() {
+                match c {
+                    '>' => break,
+                    '"' | '\'' => {
+                        for q in chars.by_ref() {
+                            if q == c {
+                                break;
+                            }
+                        }
+                    }
+                    c if c.is_whitespace() || c == '/' => {
+                        if in_name && !first {
+                            names.push(std::mem::take(&mut name));
+                        }
+                        if in_name {
+                            first = false;
+                        }
+                        in_name = false;
+                        name.clear();
+                    }
+                    '=' => {
+                        if !first {
+                            names.push(std::mem::take(&mut name));
+                        }
+                        in_name = false;
+                    }
+                    c => {
+                        in_name = true;
+                        name.push(c.to_ascii_lowercase());
+                    }
+                }
+            }
+            if in_name && !first {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn math_cannot_carry_markup_out_of_an_attribute() {
+        assert_eq!(
+            attribute_names(r#"<p>a "x"</p><details title="\(" open ontoggle="alert(1)" \)">"#),
+            ["title", "open", "ontoggle", "\\)"]
+        );
+        for md in [
+            r#"<details title="\(" open ontoggle="alert(1)" \)">x</details>"#,
+            r#"<img src="x.png" title="\(" onerror="alert(1)" \)">"#,
+            r#"<span title="\[" onmouseover="alert(1)" \]">x</span>"#,
+            r#"![\(" onerror="alert(1)\)](x.png)"#,
+            r#"[\(" onclick="alert(1)\)](https://x.org "\(" onclick="alert(2)\)")"#,
+        ] {
+            for escape_braces in [false, true] {
+                let html = to_html(
+                    md,
+                    &HtmlOptions {
+                        media_url: &|_| None,
+                        escape_braces,
+                    },
+                );
+                let names = attribute_names(&html);
+                assert!(
+                    names.iter().all(|n| !n.starts_with("on")),
+                    "{md} -> {html}: {names:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn styles_keep_only_colours_and_emphasis() {
+        let html = render(
+            r#"<span style="color:red;position:fixed;top:0;width:100vw;background:url(https://evil.example/x)">a</span><span style="color:red;background-image:url(//evil.example/x)">b</span><span style="color:expression(alert(1))">c</span>"#,
+        );
+        assert!(!html.contains("position"), "{html}");
+        assert!(!html.contains("url("), "{html}");
+        assert!(!html.contains("expression"), "{html}");
+        assert!(
+            html.contains(r#"<span style="color:red">a</span>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn media_and_links_never_reach_the_network_or_run_code() {
+        let html = render(
+            r#"<img src="https://evil.example/t.png"><img src="//evil.example/t.png"><audio src="http://evil.example/a.mp3"></audio><a href="data:text/html,<script>alert(1)</script>">d</a><a href="jav&#x09;ascript:alert(1)">j</a><img src="data:image/png;base64,AAAA"><span class="card overlay code">k</span>"#,
+        );
+        assert!(!html.contains("evil.example"), "{html}");
+        assert!(!html.contains("data:text"), "{html}");
+        assert!(!html.contains("ascript"), "{html}");
+        assert!(
+            html.contains(r#"<img src="data:image/png;base64,AAAA">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<span class="code">k</span>"#), "{html}");
     }
 
     #[test]

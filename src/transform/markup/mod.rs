@@ -10,7 +10,8 @@ mod sanitize;
 
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, to_plain, to_plain_text};
-pub use rewrite::{dollar_math, to_handout_markdown};
+pub use rewrite::{dollar_math, escape_markdown_text, neutralize_markdown, to_handout_markdown};
+pub use sanitize::{STYLE_PROPERTIES, is_safe_url, sanitize as sanitize_html};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 

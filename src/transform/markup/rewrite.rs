@@ -9,8 +9,8 @@ use super::sanitize::{hidden_html, is_safe_url, sanitize_piece};
 use super::{math_segments, parser_options};
 
 /// Returns `markdown` with each image destination replaced by `media_url`'s
-/// answer, `javascript:`-style links pointed at `#`, and raw HTML cleaned;
-/// everything else is left byte for byte.
+/// answer, and everything a Markdown viewer could run or fetch neutralised
+/// (see [`neutralize_markdown`]); everything else is left byte for byte.
 pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let destination = |range: &std::ops::Range<usize>, dest: &str| {
@@ -21,22 +21,49 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
     };
     // Inside <script> or <style>: the text between the tags goes too.
     let mut hidden = false;
+    // A link or image being replaced by its text: (range, text so far, nesting
+    // depth, the image URL to write around the text, if any).
+    let mut replacing: Option<(std::ops::Range<usize>, String, usize, Option<String>)> = None;
     for (event, range) in
         pulldown_cmark::Parser::new_ext(markdown, parser_options()).into_offset_iter()
     {
+        if let Some((_, text, depth, _)) = replacing.as_mut() {
+            match &event {
+                Event::Start(_) => *depth += 1,
+                Event::End(_) if *depth > 0 => *depth -= 1,
+                Event::End(_) => {
+                    if let Some((whole, text, _, image)) = replacing.take() {
+                        let replacement = match image {
+                            Some(url) => format!("![{text}]({url})"),
+                            None => text,
+                        };
+                        edits.push((whole, replacement));
+                    }
+                    continue;
+                }
+                Event::Text(t) | Event::Code(t) => text.push_str(&escape_markdown_text(t)),
+                _ => {}
+            }
+            continue;
+        }
         match event {
             Event::Text(_) | Event::Code(_) if hidden => edits.push((range, String::new())),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                if let (Some(new_url), Some(at)) =
-                    (media_url(&dest_url), destination(&range, &dest_url))
-                {
-                    edits.push((at, new_url));
+                if let Some(new_url) = media_url(&dest_url) {
+                    match destination(&range, &dest_url) {
+                        Some(at) => edits.push((at, new_url)),
+                        // Written with entities or in angle brackets: not a plain
+                        // path, so the image is written anew.
+                        None => replacing = Some((range, String::new(), 0, Some(new_url))),
+                    }
+                } else if !is_local_path(&dest_url) {
+                    replacing = Some((range, String::new(), 0, None));
                 }
             }
+            // Whatever way the link is written (entities, angle brackets,
+            // autolink, reference), an unsafe one becomes its plain text.
             Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
-                if let Some(at) = destination(&range, &dest_url) {
-                    edits.push((at, "#".to_string()));
-                }
+                replacing = Some((range, String::new(), 0, None));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(inside) = hidden_html(&html) {
@@ -57,6 +84,39 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
         }
     }
     apply(markdown, edits)
+}
+
+/// Neutralises Markdown for viewers that render it with raw HTML (editors'
+/// previews, pandoc): raw HTML sanitized, links that are not http(s), mailto
+/// or relative replaced by their text, images that are not local files
+/// dropped. The Markdown sheets pass through it last, whole.
+pub fn neutralize_markdown(markdown: &str) -> String {
+    to_handout_markdown(markdown, &|_| None)
+}
+
+/// Whether an image destination is a path inside the deck (no scheme, not absolute).
+fn is_local_path(dest: &str) -> bool {
+    let decoded = html_escape::decode_html_entities(dest);
+    is_safe_url(&decoded) && !decoded.contains(':') && !decoded.starts_with(['/', '\\'])
+}
+
+/// `text` as Markdown that shows exactly that text: punctuation that Markdown
+/// or HTML would act on is backslash-escaped, line breaks and other control
+/// characters become spaces.
+pub fn escape_markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#'
+            | '(' | ')' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Replaces byte ranges of `text`; overlapping later edits are dropped.
@@ -134,9 +194,51 @@ mod tests {
     fn removes_scripts_handlers_and_javascript_links() {
         let md =
             "A <script>alert(1)</script> <span onclick=\"x()\">b</span> [c](javascript:alert(1))";
+        assert_eq!(to_handout_markdown(md, &|_| None), "A  <span>b</span> c");
+    }
+
+    #[test]
+    fn unsafe_links_become_text_however_they_are_written() {
+        let cases = [
+            "[x](jav&#x61;script:alert(1))",
+            "[x](<javascript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x](JaVaScRiPt&#58;alert(1))",
+            "[x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox)",
+        ];
+        for md in cases {
+            let out = neutralize_markdown(md);
+            let html = {
+                let mut h = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut h,
+                    pulldown_cmark::Parser::new_ext(&out, parser_options()),
+                );
+                h
+            };
+            assert!(!html.contains("href"), "{md} -> {out} -> {html}");
+        }
         assert_eq!(
-            to_handout_markdown(md, &|_| None),
-            "A  <span>b</span> [c](#)"
+            neutralize_markdown("[ok](https://x.org) [rel](a/b)"),
+            "[ok](https://x.org) [rel](a/b)"
+        );
+    }
+
+    #[test]
+    fn remote_images_are_dropped_and_markdown_text_is_escaped() {
+        assert_eq!(
+            neutralize_markdown("a ![t](https://evil.example/p.png) b"),
+            "a t b"
+        );
+        assert_eq!(
+            neutralize_markdown("![t](media/x.png)"),
+            "![t](media/x.png)"
+        );
+        assert_eq!(
+            escape_markdown_text("<img src=x>\n*a*"),
+            "\\<img src=x\\> \\*a\\*"
         );
     }
 }

@@ -18,30 +18,132 @@ const EXTRA_TAGS: [&str; 13] = [
     "sup",
 ];
 
-fn builder(allow_data_urls: bool) -> ammonia::Builder<'static> {
+/// The only CSS properties a `style` attribute keeps: colours and text
+/// emphasis. Nothing that positions, sizes, hides or fetches (no `position`,
+/// `display`, `width`, `background`, `content`, `url(…)`), so a card cannot be
+/// restyled into an overlay or make a network request.
+pub const STYLE_PROPERTIES: [&str; 8] = [
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "text-decoration",
+    "text-decoration-line",
+    // Page breaks, for print (the quiz sheet's answer key).
+    "break-before",
+    "page-break-before",
+];
+
+/// Class names raw HTML may carry: the ones flashdeck's own markup uses (code
+/// blocks, typeset math). Any other class is dropped, so a field cannot borrow
+/// the page's or the card's layout classes.
+const ALLOWED_CLASSES: [&str; 6] = ["code", "math", "display", "tex", "frac", "radicand"];
+
+/// Attributes whose value is a URL that is followed only when clicked.
+const LINK_ATTRIBUTES: [&str; 2] = ["href", "cite"];
+
+/// Whether one class token may stay.
+fn allowed_class(token: &str) -> bool {
+    ALLOWED_CLASSES.contains(&token)
+        || token.strip_prefix("language-").is_some_and(|lang| {
+            !lang.is_empty()
+                && lang
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+#-_.".contains(&b))
+        })
+}
+
+/// The URL scheme of `url` (lowercase), or `None` for a relative URL.
+fn scheme(url: &str) -> Option<String> {
+    // Browsers ignore ASCII whitespace and control characters inside a scheme.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    // A colon after a slash, '?' or '#' is not a scheme separator.
+    if scheme.is_empty() || scheme.contains(['/', '?', '#']) {
+        return None;
+    }
+    Some(scheme.to_ascii_lowercase())
+}
+
+/// The last word on every attribute ammonia keeps (see [`STYLE_PROPERTIES`]
+/// and [`ALLOWED_CLASSES`] for why).
+fn filter_attribute<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+) -> Option<std::borrow::Cow<'u, str>> {
+    match attribute {
+        "class" => {
+            let kept: Vec<&str> = value
+                .split_ascii_whitespace()
+                .filter(|t| allowed_class(t))
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(" ").into())
+        }
+        "style" => {
+            // Declaration by declaration: escapes and comments could spell a
+            // forbidden word, functions (`url(`, `expression(`) could fetch.
+            let kept: Vec<&str> = value
+                .split(';')
+                .map(str::trim)
+                .filter(|d| !d.is_empty() && !d.contains(['\\', '(', '@']) && !d.contains("/*"))
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(";").into())
+        }
+        // Media load by themselves: only files of the deck (relative) or
+        // media the output embeds itself (data: images, sound, video).
+        "src" => match scheme(value) {
+            // `//host/x` is a network path, `/x` a file outside the deck.
+            None if value.trim_start().starts_with(['/', '\\']) => None,
+            None => Some(value.into()),
+            Some(s) if s == "data" => {
+                let lower = value.trim_start().to_ascii_lowercase();
+                let embedded = ["data:image/", "data:audio/", "data:video/"]
+                    .iter()
+                    .any(|p| lower.starts_with(p));
+                (embedded && element != "a").then(|| value.into())
+            }
+            Some(_) => None,
+        },
+        a if LINK_ATTRIBUTES.contains(&a) => is_safe_url(value).then(|| value.into()),
+        _ => Some(value.into()),
+    }
+}
+
+fn builder() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(EXTRA_TAGS)
-        .add_tag_attributes("span", ["style"])
+        .add_tag_attributes("span", ["style", "class"])
+        .add_tag_attributes("div", ["style"])
         .add_tag_attributes("pre", ["class"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("img", ["src", "alt", "title", "width", "height"])
         .add_tag_attributes("audio", ["src", "controls"])
         .add_tag_attributes("video", ["src", "controls"])
         .add_tag_attributes("source", ["src", "type"])
+        .url_schemes(["http", "https", "mailto", "data"].into())
+        .filter_style_properties(STYLE_PROPERTIES.into())
+        .attribute_filter(filter_attribute)
         .link_rel(None);
-    if allow_data_urls {
-        builder.url_schemes(["http", "https", "mailto", "data"].into());
-    } else {
-        builder.url_schemes(["http", "https", "mailto"].into());
-    }
     builder
 }
 
-/// Cleans a whole HTML fragment. `data:` URLs are allowed only where the
-/// output embeds its own images (the print page).
-pub fn sanitize(html: &str, allow_data_urls: bool) -> String {
-    builder(allow_data_urls).clean(html).to_string()
+/// The one sanitizer, built once (building it costs more than most fields).
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CELL: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    CELL.get_or_init(builder)
+}
+
+/// Cleans a whole HTML fragment: the last step before any HTML is written.
+/// No scripts, frames, forms or event handlers; links only to http(s),
+/// mailto or relative targets; media only from the deck itself or embedded
+/// `data:` images, sound and video; `style` only with [`STYLE_PROPERTIES`].
+pub fn sanitize(html: &str) -> String {
+    cleaner().clean(html).to_string()
 }
 
 /// Cleans one raw-HTML piece of Markdown (often a lone opening or closing
@@ -50,15 +152,14 @@ pub fn sanitize_piece(piece: &str) -> String {
     let trimmed = piece.trim();
     if let Some(name) = trimmed.strip_prefix("</") {
         let name = name.trim_end_matches('>').trim().to_ascii_lowercase();
-        let b = builder(false);
-        let kept = b.clone_tags().contains(name.as_str());
+        let kept = cleaner().clone_tags().contains(name.as_str());
         return if kept {
             piece.to_string()
         } else {
             String::new()
         };
     }
-    let cleaned = sanitize(piece, false);
+    let cleaned = sanitize(piece);
     // ammonia closes what it opens; the closing tag follows later in the Markdown.
     match (trimmed.contains("</"), cleaned.rfind("</")) {
         (false, Some(at)) if cleaned.ends_with('>') => cleaned[..at].to_string(),
@@ -80,15 +181,14 @@ pub fn hidden_html(piece: &str) -> Option<bool> {
     }
 }
 
-/// Whether a link may be followed: http(s), mailto, or relative.
+/// Whether a link may be followed: http(s), mailto, or relative. The URL is
+/// taken as a browser reads it: entities decoded, whitespace and control
+/// characters inside the scheme ignored (`jav&#x09;ascript:` is `javascript:`).
 pub fn is_safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.split_once(':') {
-        // A colon after a slash, '?' or '#' is not a scheme separator.
-        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
-            matches!(scheme, "http" | "https" | "mailto")
-        }
-        _ => true,
+    let decoded = html_escape::decode_html_entities(url);
+    match scheme(&decoded) {
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
+        None => true,
     }
 }
 

@@ -45,7 +45,10 @@ pub fn note_fields(deck: &Deck, card: &DeckCard) -> Vec<String> {
 }
 
 fn references_html(references: &[String]) -> String {
-    references
+    if references.is_empty() {
+        return String::new();
+    }
+    let html = references
         .iter()
         .map(|r| {
             format!(
@@ -55,7 +58,9 @@ fn references_html(references: &[String]) -> String {
             )
         })
         .collect::<Vec<_>>()
-        .join("<br>")
+        .join("<br>");
+    // Validation allows only http(s) references; the sanitizer has the last word.
+    crate::transform::markup::sanitize_html(&html)
 }
 
 /// Anki's `strip_html_preserving_media_filenames`: media tags become their
