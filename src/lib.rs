@@ -18,6 +18,7 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod input;
 pub mod load;
 pub mod lock;
 pub mod model;

@@ -17,6 +17,11 @@ use crate::transform::{Deck, DeckCard};
 /// The lock's format version.
 const VERSION: u32 = 1;
 
+/// The latest modification time a lock may hold: the last second of the
+/// year 9999. Anki keeps times as 64-bit seconds, but a time near `i64::MAX`
+/// would overflow when the next edit moves it forward.
+pub const MAX_TIME: i64 = 253_402_300_799;
+
 /// One locked entry: what the content was, and since when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -97,7 +102,8 @@ fn card_hash(card: &DeckCard, media: &dyn Fn(&str) -> String) -> [u8; 20] {
 pub fn now() -> i64 {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
-        .and_then(|v| v.trim().parse().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map(|v| v.clamp(0, MAX_TIME))
         .unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -109,7 +115,7 @@ fn next(previous: Option<&Entry>, hash: [u8; 20], card_type: Option<CardType>, n
     let modified = match previous {
         Some(e) if e.hash == hash => e.modified,
         // Strictly later than before, even for two edits in one second.
-        Some(e) => now.max(e.modified + 1),
+        Some(e) => now.max(e.modified.saturating_add(1)).min(MAX_TIME),
         None => now,
     };
     Entry {
@@ -175,11 +181,13 @@ impl Lock {
 
     /// Reads a lock; a missing file is an empty lock.
     pub fn read(path: &Path) -> Result<Lock, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
+        let bytes = match crate::input::read_file(path, crate::input::MAX_LOCK_BYTES) {
+            Ok(bytes) => bytes,
+            Err(crate::input::ReadError::NotFound) => return Ok(Lock::default()),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{}: the lock file is not UTF-8", path.display()))?;
         Lock::parse(&text).map_err(|e| format!("{}: {e}; delete the file to start a new lock (Anki users will see every card as changed once)", path.display()))
     }
 
@@ -213,6 +221,9 @@ impl Lock {
                 Some(name) => Some(CardType::parse(&name)?),
                 None => None,
             };
+            if !(0..=MAX_TIME).contains(&e.modified) {
+                return None;
+            }
             unhex(&e.hash).map(|hash| Entry {
                 hash,
                 modified: e.modified,
@@ -225,7 +236,10 @@ impl Lock {
             cards.insert(id, entry);
         }
         Ok(Lock {
-            notetypes: file.notetypes.and_then(entry),
+            notetypes: match file.notetypes {
+                Some(e) => Some(entry(e).ok_or("bad entry for the note types")?),
+                None => None,
+            },
             cards,
         })
     }

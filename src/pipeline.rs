@@ -11,7 +11,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::load_bank;
 use crate::lock::{Lock, lock_path};
 use crate::model::LoadedBank;
-use crate::output::{Written, write_all, write_atomic};
+use crate::output::{Staged, Written, commit, remove_leftovers, stage, stage_all};
 use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
 use crate::validate::{MediaFile, Rules, validate};
@@ -42,7 +42,24 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
     let mut timings = Timings::start();
     let mut report = CheckReport::default();
     let mut deck_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut locks: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for path in paths {
+        if let Some(first) = locks.get(&lock_path(path)) {
+            report.diagnostics.push(
+                Diagnostic::for_file(
+                    Code::LockClash,
+                    path,
+                    format!(
+                        "this bank and {} would share the lock file {}",
+                        first.display(),
+                        lock_path(path).display()
+                    ),
+                )
+                .hint("rename one of them: banks in one folder need different names before `.yaml`/`.yml`"),
+            );
+            continue;
+        }
+        locks.insert(lock_path(path), path.clone());
         let outcome = load_bank(path);
         report.diagnostics.extend(outcome.diagnostics);
         if let Some(source) = outcome.source {
@@ -80,31 +97,50 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
 }
 
 /// Every `*.yaml` / `*.yml` file under the given files and folders, sorted.
+/// Symbolic links are followed, but a folder is walked once however many
+/// links lead to it (a link loop ends), and a bank reached twice is listed once.
 pub fn discover_banks(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    let mut seen_dirs = std::collections::BTreeSet::new();
+    let mut seen_files = std::collections::BTreeSet::new();
     for input in inputs {
         if input.is_dir() {
-            collect(input, &mut out)?;
+            collect(input, &mut out, &mut seen_dirs, &mut seen_files)?;
         } else {
-            out.push(input.clone());
+            let key = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+            if seen_files.insert(key) {
+                out.push(input.clone());
+            }
         }
     }
     Ok(out)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen_dirs: &mut std::collections::BTreeSet<PathBuf>,
+    seen_files: &mut std::collections::BTreeSet<PathBuf>,
+) -> std::io::Result<()> {
+    if !seen_dirs.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            collect(&path, out)?;
+            collect(&path, out, seen_dirs, seen_files)?;
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         ) {
-            out.push(path);
+            // A dangling link is still listed, so that reading it reports it.
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen_files.insert(key) {
+                out.push(path);
+            }
         }
     }
     Ok(())
@@ -284,24 +320,56 @@ pub fn build(
         }
     }
     timings.phase("checks before writing");
-    let mut decks = Vec::new();
-    for plan in planned {
-        let mut written = write_all(&options.out_dir, &plan.files).map_err(|e| {
+    // Leftovers of an earlier build that was killed: temporary files in the
+    // folders this build writes to, scratch folders in the temp folder.
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for plan in &planned {
+        for file in &plan.files {
+            if let Some(parent) = options.out_dir.join(&file.path).parent() {
+                dirs.insert(parent.to_path_buf());
+            }
+        }
+        if let Some(parent) = lock_path(&plan.bank).parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+    }
+    remove_leftovers(dirs.iter().map(PathBuf::as_path));
+    // Every file of every deck, locks included, is staged before the first
+    // is replaced: a folder that cannot be written fails the build with the
+    // old outputs and locks intact, never with outputs the lock disagrees with.
+    let mut staged: Vec<(usize, Vec<Staged>)> = Vec::new();
+    for (index, plan) in planned.iter_mut().enumerate() {
+        let mut files = stage_all(&options.out_dir, &plan.files).map_err(|e| {
             BuildFailure::Io(format!(
-                "cannot write to {}: {e}",
+                "cannot write to {}: {e}; nothing was replaced",
                 options.out_dir.display()
             ))
         })?;
-        // The lock last: if anything above failed, the next build redoes it all.
+        // The bytes are on disk now; memory goes back before the next deck.
+        plan.files = Vec::new();
         if let Some(text) = &plan.lock_text {
             let lock_file = lock_path(&plan.bank);
-            written.push(write_atomic(&lock_file, text.as_bytes()).map_err(|e| {
-                BuildFailure::Io(format!("cannot write {}: {e}", lock_file.display()))
+            files.push(stage(&lock_file, text.as_bytes()).map_err(|e| {
+                BuildFailure::Io(format!(
+                    "cannot write {}: {e}; nothing was replaced",
+                    lock_file.display()
+                ))
             })?);
         }
+        staged.push((index, files));
+    }
+    let mut decks = Vec::new();
+    for (index, files) in staged {
+        let written = commit(files).map_err(|e| {
+            BuildFailure::Io(format!(
+                "cannot replace a file in {}: {e}",
+                options.out_dir.display()
+            ))
+        })?;
+        let plan = &planned[index];
         decks.push(BuiltDeck {
-            bank: plan.bank,
-            deck_id: plan.deck_id,
+            bank: plan.bank.clone(),
+            deck_id: plan.deck_id.clone(),
             cards: plan.cards,
             media: plan.media,
             files: written,

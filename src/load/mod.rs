@@ -12,6 +12,7 @@ pub mod yaml;
 use std::path::Path;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::input::ReadError;
 use crate::model::{Bank, LoadedBank};
 use crate::source::{SourceFile, Span};
 
@@ -29,17 +30,30 @@ pub struct LoadOutcome {
 /// Reads and parses the bank at `path`.
 pub fn load_bank(path: &Path) -> LoadOutcome {
     let mut diagnostics = Diagnostics::new();
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read_file(path, crate::input::MAX_BANK_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
-            diagnostics.push(
-                Diagnostic::for_file(
-                    Code::Unreadable,
-                    path,
+            let (code, message, hint) = match &err {
+                ReadError::NotAFile(_) => (
+                    Code::NotAFile,
                     format!("cannot read the bank: {err}"),
-                )
-                .hint("check the path; `flashdeck new PATH` writes a starter bank"),
-            );
+                    "pass a `.yaml` file, or a folder to check every bank inside it".to_string(),
+                ),
+                ReadError::TooLarge { .. } => (
+                    Code::TooLarge,
+                    format!("cannot read the bank: {err}"),
+                    format!(
+                        "split it into several banks of at most {} each",
+                        crate::input::human(crate::input::MAX_BANK_BYTES)
+                    ),
+                ),
+                ReadError::NotFound | ReadError::Io(_) => (
+                    Code::Unreadable,
+                    format!("cannot read the bank: {err}"),
+                    "check the path; `flashdeck new PATH` writes a starter bank".to_string(),
+                ),
+            };
+            diagnostics.push(Diagnostic::for_file(code, path, message).hint(hint));
             return LoadOutcome {
                 source: None,
                 bank: None,

@@ -157,10 +157,19 @@ pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
     }
     let mut files: BTreeMap<String, Media> = BTreeMap::new();
     let mut media_names = BTreeMap::new();
+    let mut total = 0u64;
     for file in media {
         media_names.insert(file.written.clone(), file.name.clone());
         if !files.contains_key(&file.name) {
-            let bytes = std::fs::read(&file.path)?;
+            let bytes = crate::input::read_file(&file.path, crate::input::MAX_MEDIA_BYTES)
+                .map_err(|e| std::io::Error::other(format!("{}: {e}", file.path.display())))?;
+            total += bytes.len() as u64;
+            if total > crate::input::MAX_TOTAL_MEDIA_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "the media add up to more than {}",
+                    crate::input::human(crate::input::MAX_TOTAL_MEDIA_BYTES)
+                )));
+            }
             files.insert(
                 file.name.clone(),
                 Media {

@@ -28,6 +28,8 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
     let base = std::fs::canonicalize(&loaded.base_dir).unwrap_or_else(|_| loaded.base_dir.clone());
     let mut by_written: BTreeMap<String, MediaFile> = BTreeMap::new();
     let mut by_name: BTreeMap<String, (PathBuf, Span)> = BTreeMap::new();
+    let mut total = 0u64;
+    let mut over_budget = false;
     let fields = loaded
         .bank
         .cards
@@ -45,6 +47,25 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
             let Some(file) = resolve_one(&base, &written, span, loaded, report) else {
                 continue;
             };
+            if !by_name.contains_key(&file.name) {
+                total += std::fs::metadata(&file.path).map_or(0, |m| m.len());
+                if total > crate::input::MAX_TOTAL_MEDIA_BYTES && !over_budget {
+                    over_budget = true;
+                    report(
+                        Diagnostic::new(
+                            Code::TooLarge,
+                            source,
+                            span,
+                            format!(
+                                "with `{written}` the bank's media add up to more than {}",
+                                crate::input::human(crate::input::MAX_TOTAL_MEDIA_BYTES)
+                            ),
+                        )
+                        .label("over the limit from here on")
+                        .hint("shrink the media files, or split the bank into several decks"),
+                    );
+                }
+            }
             if let Some((first_path, first_span)) = by_name.get(&file.name) {
                 if first_path != &file.path {
                     report(
@@ -87,6 +108,13 @@ fn resolve_one(
     if written.contains("://") || written.starts_with("data:") {
         report(outside("is not a local file").hint(
             "download the file into the bank's folder and reference it by a relative path; decks must work offline",
+        ));
+        return None;
+    }
+    // Anki on Windows reads `\` as a folder separator: `..\x` would climb out.
+    if written.contains('\\') || written.chars().any(char::is_control) {
+        report(outside("uses `\\` or a control character in its path").hint(
+            "write media paths with `/` (`media/diagram.png`) and name files with letters, digits, `-`, `_` and `.`",
         ));
         return None;
     }
@@ -138,6 +166,19 @@ fn resolve_one(
             )
             .label("not a file")
             .hint("reference a file, not a folder"),
+        );
+        return None;
+    }
+    if let Err(err) = crate::input::check_file(&path, crate::input::MAX_MEDIA_BYTES) {
+        report(
+            Diagnostic::new(
+                Code::TooLarge,
+                source,
+                span,
+                format!("media `{written}` cannot be packaged: {err}"),
+            )
+            .label("this file")
+            .hint("shrink the file (a smaller image, a compressed sound), or leave it out of the deck"),
         );
         return None;
     }

@@ -4,6 +4,7 @@
 
 mod cards;
 mod duplicates;
+pub mod limits;
 mod media;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -44,6 +45,7 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
     let mut diagnostics = Diagnostics::new();
     let mut report = |d: Diagnostic| diagnostics.push(d);
     cards::check(bank, &mut report);
+    limits::check(bank, &mut report);
     let media = resolve_media(bank, &mut report);
     duplicates::check(bank, rules, &mut report);
     Validation { diagnostics, media }

@@ -203,6 +203,17 @@ impl Writer for QuizletWriter {
     }
 }
 
+/// A cell that a spreadsheet would run as a formula (it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP's CSV
+/// injection guidance says: spreadsheets show the text and do not evaluate it.
+pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// Writes `<deck>.quizlet.csv`: RFC 4180 with a `term,definition` header.
 pub struct QuizletCsvWriter;
 
@@ -215,7 +226,7 @@ impl Writer for QuizletCsvWriter {
         csv.write_record(["term", "definition"]).map_err(io)?;
         // Spreadsheet cells may hold line breaks; one line keeps rows easy to paste.
         for pair in pairs(deck, Layout::OneLine) {
-            csv.write_record([&pair.term, &pair.definition])
+            csv.write_record([&*formula_safe(&pair.term), &*formula_safe(&pair.definition)])
                 .map_err(io)?;
         }
         let bytes = csv
@@ -244,6 +255,14 @@ mod tests {
             card_sep: "\n".into(),
         };
         insta::assert_snapshot!(text(writer.write(&showcase_deck()).unwrap()));
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(formula_safe(cell).starts_with('\''), "{cell}");
+        }
+        assert_eq!(formula_safe("1 - 1"), "1 - 1");
     }
 
     #[test]

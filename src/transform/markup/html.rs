@@ -84,9 +84,10 @@ pub fn to_html(markdown: &str, options: &HtmlOptions<'_>) -> String {
         html_escape::encode_quoted_attribute(m).into_owned()
     });
     let html = sanitize::sanitize(&html);
+    // Text-only rewrites after sanitizing: `[`/`{` become references or a
+    // media name is swapped in (text-escaped); neither can open markup.
+    let html = super::rewrite_sound_tags(&html, options.media_url);
     if options.escape_braces {
-        // Only `{` and `}` become character references: this cannot open a
-        // tag or an attribute, so the sanitized HTML stays sanitized.
         escape_non_cloze_braces(&html)
     } else {
         html

@@ -123,27 +123,53 @@ pub fn media_destinations(markdown: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut found = Vec::new();
-    // The parser splits text at brackets; `[sound:…]` is searched in runs of text.
-    let mut text_run = String::new();
     for event in parse(markdown) {
         match event {
-            Event::Text(text) => text_run.push_str(&text),
-            other => {
-                found.extend(sound_tags(&text_run));
-                text_run.clear();
-                match other {
-                    Event::Start(Tag::Image { dest_url, .. }) => found.push(dest_url.to_string()),
-                    Event::Html(html) | Event::InlineHtml(html) => {
-                        found.extend(html_sources(&html))
-                    }
-                    _ => {}
-                }
+            Event::Start(Tag::Image { dest_url, .. }) => found.push(dest_url.to_string()),
+            Event::Html(html) | Event::InlineHtml(html) => found.extend(html_sources(&html)),
+            _ => {}
+        }
+    }
+    // Anki plays `[sound:…]` wherever it appears in a field: in code, in an
+    // attribute, anywhere. So it is searched in the whole text.
+    found.extend(sound_tags(markdown));
+    found.retain(|d| !d.is_empty());
+    found
+}
+
+/// Rewrites each `[sound:NAME]` of rendered, sanitized HTML: to the URL the
+/// output uses for a media file of the deck, or, when NAME is not one (it was
+/// assembled by rendering, say from `[sou<!-- -->nd:…]`), to text Anki does
+/// not play.
+pub(crate) fn rewrite_sound_tags(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    if !html.contains("[sound:") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("[sound:") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 7..];
+        let end = after.find(']');
+        let mapped = end.and_then(|end| {
+            let name = html_escape::decode_html_entities(&after[..end]);
+            media_url(&name)
+        });
+        match (mapped, end) {
+            (Some(url), Some(end)) => {
+                out.push_str("[sound:");
+                out.push_str(&html_escape::encode_text(&url));
+                out.push(']');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("&#91;sound:");
+                rest = after;
             }
         }
     }
-    found.extend(sound_tags(&text_run));
-    found.retain(|d| !d.is_empty());
-    found
+    out.push_str(rest);
+    out
 }
 
 fn html_sources(html: &str) -> Vec<String> {
@@ -197,6 +223,18 @@ mod tests {
         assert_eq!(
             media_destinations(md),
             vec!["media/a.png", "b.jpg", "c.mp3"]
+        );
+        // Anki reads `[sound:…]` in code and attributes too.
+        let md = "`[sound:../a.mp3]` <img alt=\"[sound:../b.mp3]\" src=c.png>";
+        assert_eq!(media_destinations(md), vec!["c.png", "../a.mp3", "../b.mp3"]);
+    }
+
+    #[test]
+    fn sound_tags_in_rendered_html_are_media_of_the_deck_or_inert() {
+        let url = |name: &str| (name == "media/a.mp3").then(|| "a.mp3".to_string());
+        assert_eq!(
+            rewrite_sound_tags("[sound:media/a.mp3] [sound:../x] [sound:", &url),
+            "[sound:a.mp3] &#91;sound:../x] &#91;sound:"
         );
     }
 

@@ -26,7 +26,7 @@ impl Writer for ApkgWriter {
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
         // A scratch file, not memory: SQLite pages for 100k notes would
         // otherwise sit in memory next to their zipped copy.
-        let scratch = tempfile::tempdir()
+        let scratch = crate::output::scratch_dir()
             .map_err(|e| WriteError(format!("cannot create a scratch folder: {e}")))?;
         let path = scratch.path().join("collection.anki2");
         collection::build(deck, self.notetype_modified, &path)
