@@ -85,7 +85,11 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
             return "device";
         }
     }
-    if meta.is_dir() { "folder" } else { "special file" }
+    if meta.is_dir() {
+        "folder"
+    } else {
+        "special file"
+    }
 }
 
 /// Checks that `path` (symbolic links followed) is a regular file no larger
@@ -155,7 +159,10 @@ mod tests {
         std::fs::write(&big, vec![b'x'; 11]).unwrap();
         assert!(matches!(
             read_file(&big, 10),
-            Err(ReadError::TooLarge { size: 11, limit: 10 })
+            Err(ReadError::TooLarge {
+                size: 11,
+                limit: 10
+            })
         ));
         assert_eq!(read_file(&big, 11).unwrap().len(), 11);
         assert!(matches!(

@@ -120,7 +120,9 @@ fn remove_matching(dir: &Path, prefix: &str, folders: bool) {
             continue;
         }
         // `<pid>-<random>`; names without a pid come from older versions.
-        let pid = rest.split_once('-').and_then(|(p, _)| p.parse::<u32>().ok());
+        let pid = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok());
         if pid.is_some_and(process_alive) {
             continue;
         }

@@ -135,7 +135,7 @@ fn check_handouts(bank: &str, deck_id: &str) {
         .split_once("## Answer key")
         .expect("the quiz has an answer key");
     assert!(
-        questions.contains("break-before: page"),
+        questions.contains("break-before:page"),
         "the key starts on a new page when printed"
     );
     let question_numbers = numbered(&outline(questions));

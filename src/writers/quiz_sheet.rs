@@ -14,7 +14,7 @@ use crate::transform::markup::{dollar_math, escape_markdown_text, neutralize_mar
 pub struct QuizSheetWriter;
 
 /// Raw HTML that pandoc and browsers turn into a page break; GitHub ignores it.
-const PAGE_BREAK: &str = "<div style=\"break-before: page; page-break-before: always\"></div>";
+const PAGE_BREAK: &str = "<div style=\"break-before:page;page-break-before:always\"></div>";
 
 impl Writer for QuizSheetWriter {
     fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {

@@ -189,16 +189,60 @@ fn html_sources(html: &str) -> Vec<String> {
     out
 }
 
+/// The value of attribute `name` in one tag (`<img a="x" src=b>`), read as
+/// a browser reads attributes: names at attribute boundaries, quoted values
+/// skipped whole (so `onerror="x.src='y'"` has no `src`).
 fn attribute(tag: &str, lower: &str, name: &str) -> Option<String> {
-    let at = lower.find(&format!("{name}="))? + name.len() + 1;
-    let rest = &tag[at..];
-    let value = match rest.chars().next()? {
-        q @ ('"' | '\'') => rest[1..].split(q).next()?,
-        _ => rest
-            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .next()?,
-    };
-    Some(value.to_string())
+    let bytes = lower.as_bytes();
+    // Past the tag name.
+    let mut i = bytes
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')?;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"/=>".contains(&bytes[i]) {
+            i += 1;
+        }
+        let attribute_name = &lower[start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = None;
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (from, to) = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = lower[i + 1..]
+                        .find(q as char)
+                        .map_or(bytes.len(), |e| i + 1 + e);
+                    let range = (i + 1, end);
+                    i = end + 1;
+                    range
+                }
+                _ => {
+                    let begin = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    (begin, i)
+                }
+            };
+            value = tag.get(from..to.min(tag.len()));
+        }
+        if attribute_name == name {
+            return value.map(str::to_string);
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn sound_tags(text: &str) -> Vec<String> {
@@ -224,9 +268,15 @@ mod tests {
             media_destinations(md),
             vec!["media/a.png", "b.jpg", "c.mp3"]
         );
+        // Attribute names are matched whole, values skipped whole.
+        let md = "<img title=x onerror=\"new Image().src='y'\" data-src=z src = 'w.png'>";
+        assert_eq!(media_destinations(md), vec!["w.png"]);
         // Anki reads `[sound:…]` in code and attributes too.
         let md = "`[sound:../a.mp3]` <img alt=\"[sound:../b.mp3]\" src=c.png>";
-        assert_eq!(media_destinations(md), vec!["c.png", "../a.mp3", "../b.mp3"]);
+        assert_eq!(
+            media_destinations(md),
+            vec!["c.png", "../a.mp3", "../b.mp3"]
+        );
     }
 
     #[test]

@@ -1,0 +1,457 @@
+//! Hostile banks, rendered for real: every bank of `tests/corpus/hostile/` is
+//! built, and each output that a viewer renders as HTML is loaded in headless
+//! Chromium, which runs whatever scripts survive:
+//!
+//! - the print page `<deck>.html`, as written;
+//! - the Markdown sheets `<deck>.md` and `<deck>.quiz.md`, rendered with raw
+//!   HTML kept (as editors' previews and pandoc do), with the Anki fields of
+//!   `<deck>.apkg` (read from the package's SQLite) and the note types' CSS,
+//!   as Anki's card view puts them into a page, on one page per deck.
+//!
+//! The banks' payloads make a request to a server this test runs on
+//! loopback (`LEAK` in the corpus becomes its address), from scripts, event
+//! handlers, CSS `url()`, `srcset`, `poster`, `<base>`, `<meta refresh>` and
+//! the like; the test fails if the server receives any request. It also
+//! fails if Chromium's DOM after loading keeps an `on…` attribute, a
+//! `javascript:`/`vbscript:`/`data:text` URL, an element that runs or embeds
+//! (`script`, `iframe`, `object`, `embed`, `base`, `form`, `meta http-equiv`),
+//! a `style` attribute with a property outside `STYLE_PROPERTIES` or a
+//! `url(`, or a `<style>` element other than the page's own. A control page
+//! with a real script and a real remote image proves the server and the DOM
+//! checks see what they must.
+//!
+//! Chromium is required (`.ci/install-print-deps.sh`); the test fails without it.
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{flashdeck, repo, run};
+use flashdeck::transform::markup::STYLE_PROPERTIES;
+
+/// A loopback HTTP server that records the first line of every request.
+struct LeakServer {
+    address: String,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LeakServer {
+    fn start() -> LeakServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (seen, stopped) = (requests.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            // Bounded: it ends when told, and after ten minutes in any case.
+            let started = Instant::now();
+            while !stopped.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(600) {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                        let mut buffer = [0u8; 2048];
+                        let n = stream.read(&mut buffer).unwrap_or(0);
+                        let text = String::from_utf8_lossy(&buffer[..n]);
+                        let line = text.lines().next().unwrap_or("(empty)").to_string();
+                        seen.lock().unwrap().push(line);
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        );
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        LeakServer {
+            address,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for LeakServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn chromium() -> PathBuf {
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join("chromium"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`chromium` not found on PATH: run `.ci/install-print-deps.sh` as root")
+        })
+}
+
+/// The DOM of `page` after Chromium loaded it and ran its scripts.
+fn dump_dom(chromium: &Path, page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            // Time for timers, image errors and `<details open>` toggles.
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>"),
+        "chromium printed no DOM for {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dom
+}
+
+/// A tag of serialized HTML: its name and attributes (values decoded).
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// Every start tag of serialized HTML, outside comments and `<style>` text
+/// (Chromium's serializer quotes every attribute value with `"`).
+fn elements(html: &str) -> Vec<Element> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        if rest.starts_with(['/', '!']) {
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &rest[name.len()..];
+        let mut attributes = Vec::new();
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+            if rest.is_empty() || rest.starts_with('>') {
+                break;
+            }
+            let attr: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '=' && *c != '>')
+                .collect();
+            rest = &rest[attr.len()..];
+            let mut value = String::new();
+            if let Some(after) = rest.strip_prefix("=\"") {
+                let end = after.find('"').unwrap_or(after.len());
+                value = after[..end]
+                    .replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&nbsp;", "\u{a0}")
+                    .replace("&amp;", "&");
+                rest = &after[(end + 1).min(after.len())..];
+            } else if attr.is_empty() {
+                rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+                continue;
+            }
+            attributes.push((attr.to_ascii_lowercase(), value));
+        }
+        if name == "style" || name == "script" {
+            // Raw text: skip to the end tag.
+            let close = format!("</{name}");
+            rest = rest.find(&close).map_or("", |e| &rest[e..]);
+        }
+        out.push(Element { name, attributes });
+    }
+    out
+}
+
+/// What is wrong with a DOM; `own_styles` is how many `<style>` elements the
+/// page itself has.
+fn dom_problems(dom: &str, own_styles: usize, leak: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let elements = elements(dom);
+    let styles = elements.iter().filter(|e| e.name == "style").count();
+    if styles != own_styles {
+        problems.push(format!("{styles} <style> elements, expected {own_styles}"));
+    }
+    let host = leak.trim_start_matches("http://");
+    for e in &elements {
+        if matches!(
+            e.name.as_str(),
+            "script"
+                | "iframe"
+                | "object"
+                | "embed"
+                | "base"
+                | "form"
+                | "frame"
+                | "frameset"
+                | "applet"
+        ) || (e.name == "meta" && e.attributes.iter().any(|(n, _)| n == "http-equiv"))
+            || (e.name == "link" && !e.attributes.is_empty())
+        {
+            problems.push(format!("a <{}> element", e.name));
+        }
+        for (name, value) in &e.attributes {
+            let squeezed: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.starts_with("on") {
+                problems.push(format!("<{}> keeps the handler {name}=\"{value}\"", e.name));
+            }
+            if ["javascript:", "vbscript:", "data:text"]
+                .iter()
+                .any(|s| squeezed.starts_with(s))
+            {
+                problems.push(format!("<{}> keeps {name}=\"{value}\"", e.name));
+            }
+            let fetches = matches!(
+                name.as_str(),
+                "src" | "srcset" | "poster" | "background" | "data" | "action" | "formaction"
+            ) || (name == "href" && e.name != "a");
+            if fetches && value.contains(host) {
+                problems.push(format!("<{}> would fetch {name}=\"{value}\"", e.name));
+            }
+            if name == "style" {
+                for declaration in value.split(';').filter(|d| !d.trim().is_empty()) {
+                    let property = declaration.split(':').next().unwrap_or("").trim();
+                    if !STYLE_PROPERTIES.contains(&property) || declaration.contains("url(") {
+                        problems.push(format!("<{}> keeps style \"{declaration}\"", e.name));
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The Anki fields of a package and its note types' CSS.
+fn apkg_fields(apkg: &Path) -> (Vec<String>, Vec<String>) {
+    let file = std::fs::File::open(apkg).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("collection.anki2");
+    let mut entry = zip.by_name("collection.anki2").unwrap();
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).unwrap();
+    std::fs::write(&collection, bytes).unwrap();
+    let db = rusqlite::Connection::open(&collection).unwrap();
+    let mut fields = Vec::new();
+    let mut statement = db.prepare("select flds from notes order by id").unwrap();
+    let rows = statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap();
+    for row in rows {
+        fields.extend(row.unwrap().split('\u{1f}').map(str::to_string));
+    }
+    let models: String = db
+        .query_row("select models from col", [], |row| row.get(0))
+        .unwrap();
+    let models: serde_json::Value = serde_json::from_str(&models).unwrap();
+    let css = models
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|m| m["css"].as_str().unwrap_or("").to_string())
+        .collect();
+    (fields, css)
+}
+
+/// Markdown rendered as a viewer that keeps raw HTML renders it.
+fn markdown_to_html(markdown: &str) -> String {
+    let mut html = String::new();
+    let options =
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, options),
+    );
+    html
+}
+
+/// The corpus in a temporary folder, `LEAK` replaced by the server's address.
+fn corpus(leak: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = repo().join("tests/corpus/hostile");
+    std::fs::create_dir_all(dir.path().join("media")).unwrap();
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = dir.path().join(path.file_name().unwrap());
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&target, text.replace("LEAK", leak)).unwrap();
+        }
+    }
+    common::copy_dir(&from.join("media"), &dir.path().join("media"));
+    dir
+}
+
+#[test]
+fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
+    let chromium = chromium();
+    let server = LeakServer::start();
+    let leak = server.address.clone();
+
+    // The control: the harness must see a script run, a fetch, and bad DOM.
+    let control_dir = tempfile::tempdir().unwrap();
+    let control = control_dir.path().join("control.html");
+    std::fs::write(
+        &control,
+        format!(
+            "<!DOCTYPE html><html><head></head><body><img src=\"{leak}/control-img\" onerror=\"x()\"><script>new Image().src='{leak}/control-js'</script><a href=\"javascript:x()\">x</a><span style=\"position:fixed\">y</span></body></html>"
+        ),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &control);
+    let control_problems = dom_problems(&dom, 0, &leak);
+    for expected in [
+        "<script>",
+        "handler onerror",
+        "javascript:x()",
+        "position:fixed",
+        "would fetch",
+    ] {
+        assert!(
+            control_problems.iter().any(|p| p.contains(expected)),
+            "the DOM check missed {expected:?} on the control page: {control_problems:?}"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.requests().len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let seen = server.requests();
+    assert!(
+        seen.iter().any(|r| r.contains("/control-img"))
+            && seen.iter().any(|r| r.contains("/control-js")),
+        "the leak server did not see the control page's requests: {seen:?}"
+    );
+    server.requests.lock().unwrap().clear();
+
+    // Build every hostile bank.
+    let dir = corpus(&leak);
+    let banks: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(str::to_string)
+        })
+        .collect();
+    assert!(banks.len() >= 50, "only {} hostile banks", banks.len());
+    let out = dir.path().join("out");
+    let (status, _, stderr) = run(flashdeck(dir.path())
+        .arg("build")
+        .arg(".")
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(status, 0, "the hostile banks must build: {stderr}");
+
+    // Pages: each print page as written, and one page per deck with its
+    // Markdown sheets rendered and its Anki fields in a card.
+    let pages_dir = dir.path().join("pages");
+    std::fs::create_dir_all(&pages_dir).unwrap();
+    let mut pages: Vec<(PathBuf, usize, String)> = Vec::new();
+    let mut field_problems = Vec::new();
+    for bank in &banks {
+        let deck_id = format!("hostile-{bank}");
+        pages.push((
+            out.join(format!("{deck_id}.html")),
+            1,
+            format!("{bank}: print page"),
+        ));
+        let study = std::fs::read_to_string(out.join(format!("{deck_id}.md"))).unwrap();
+        let quiz = std::fs::read_to_string(out.join(format!("{deck_id}.quiz.md"))).unwrap();
+        let (fields, css) = apkg_fields(&out.join(format!("{deck_id}.apkg")));
+        let mut page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{}</style></head><body>",
+            css.join("\n")
+        );
+        page.push_str(&markdown_to_html(&study));
+        page.push_str(&markdown_to_html(&quiz));
+        for field in &fields {
+            page.push_str(&format!("<div class=\"card\">{field}</div>"));
+        }
+        page.push_str("</body></html>");
+        // The sheets' images are beside them in out/.
+        let path = out.join(format!("{deck_id}.sheets-and-cards.html"));
+        std::fs::write(&path, page).unwrap();
+        pages.push((path, 1, format!("{bank}: Markdown sheets and Anki fields")));
+        // Anki plays `[sound:…]` from any field: only deck media may be named.
+        for field in &fields {
+            if let Some(at) = field.find("[sound:") {
+                field_problems.push(format!("{bank}: an Anki field keeps `{}`", &field[at..]));
+            }
+        }
+    }
+
+    // Two Chromium processes at a time (the machine has two cores).
+    let queue = Arc::new(Mutex::new(pages));
+    let problems = Arc::new(Mutex::new(field_problems));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (queue, problems, chromium, leak) = (
+                queue.clone(),
+                problems.clone(),
+                chromium.clone(),
+                leak.clone(),
+            );
+            std::thread::spawn(move || {
+                loop {
+                    let Some((page, own_styles, what)) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let dom = dump_dom(&chromium, &page);
+                    for problem in dom_problems(&dom, own_styles, &leak) {
+                        problems.lock().unwrap().push(format!("{what}: {problem}"));
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let problems = problems.lock().unwrap().clone();
+    let requests = server.requests();
+    assert!(
+        problems.is_empty() && requests.is_empty(),
+        "hostile banks got through:\n{}\nrequests to the leak server: {requests:?}",
+        problems.join("\n")
+    );
+}
