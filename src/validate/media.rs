@@ -105,7 +105,14 @@ fn resolve_one(
             .label("outside the bank's folder")
             .hint("copy the file into the bank's folder (e.g. `media/`) and reference it by a relative path")
     };
-    if written.contains("://") || written.starts_with("data:") {
+    // Any `scheme:` (http, data, javascript, a Windows drive letter) is not a path in the bank.
+    let has_scheme = written.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if written.contains("://") || has_scheme {
         report(outside("is not a local file").hint(
             "download the file into the bank's folder and reference it by a relative path; decks must work offline",
         ));
