@@ -90,8 +90,23 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
 /// previews, pandoc): raw HTML sanitized, links that are not http(s), mailto
 /// or relative replaced by their text, images that are not local files
 /// dropped. The Markdown sheets pass through it last, whole.
+///
+/// Removing a piece can change how the rest parses (an HTML comment's opener
+/// removed turns the comment's inside into Markdown), so passes repeat until
+/// one changes nothing: what is returned has been checked as it will be read.
 pub fn neutralize_markdown(markdown: &str) -> String {
-    to_handout_markdown(markdown, &|_| None)
+    /// Each pass only removes or replaces what it found unsafe; real sheets
+    /// settle in one or two. Past this, the text is written fully escaped.
+    const MAX_PASSES: usize = 16;
+    let mut current = markdown.to_string();
+    for _ in 0..MAX_PASSES {
+        let next = to_handout_markdown(&current, &|_| None);
+        if next == current {
+            return current;
+        }
+        current = next;
+    }
+    escape_markdown_text(&current)
 }
 
 /// Whether an image destination is a path inside the deck (no scheme, not absolute).
@@ -224,6 +239,20 @@ mod tests {
             neutralize_markdown("[ok](https://x.org) [rel](a/b)"),
             "[ok](https://x.org) [rel](a/b)"
         );
+    }
+
+    #[test]
+    fn removing_a_piece_cannot_expose_what_it_hid() {
+        // Found by the fuzzer: the comment's opener goes, and the link inside
+        // it would become Markdown.
+        let md = "<!--\n\n[x](javascript:x())\n";
+        let out = neutralize_markdown(md);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(&out, parser_options()),
+        );
+        assert!(!html.contains("javascript"), "{out:?} -> {html}");
     }
 
     #[test]
