@@ -39,11 +39,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct GlobalArgs {
     /// Print only errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    quiet: bool,
-    /// Also list every file written, changed or not.
     #[arg(short, long, global = true)]
-    verbose: bool,
+    quiet: bool,
     /// When to colour output: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -60,7 +57,7 @@ enum ColorChoice {
 enum Command {
     /// Validate banks and write the decks (all formats into out/ by default).
     #[command(
-        after_help = "Examples:\n  flashdeck build\n  flashdeck build source/django-interview.yaml --out dist --format apkg,quizlet\n  flashdeck build --tag orm --exclude-tag advanced\n  flashdeck build --locked          # in CI: fail if a lock file would change\n\nEach bank gets a lock file beside it (x.yaml → x.lock) recording when each card last\nchanged, so Anki updates exactly the edited notes on re-import. Commit it."
+        after_help = "Examples:\n  flashdeck build\n  flashdeck build source/django-interview.yaml --out dist --format apkg,quizlet\n  flashdeck build source/django-interview.yaml --tag orm --exclude-tag drf --out dist/orm\n  flashdeck build --locked          # in CI: fail if a lock file would change\n\nEach bank gets a lock file beside it (x.yaml → x.lock) recording when each card last\nchanged, so Anki updates exactly the edited notes on re-import. Commit it."
     )]
     Build(BuildArgs),
     /// Validate banks and report every problem, without writing anything.
@@ -141,6 +138,9 @@ struct BuildArgs {
     /// Fail instead of updating a lock file (for CI).
     #[arg(long)]
     locked: bool,
+    /// Also list every file written, changed or not.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
     /// Quizlet: text between term and definition ("\t" = Tab, the default).
     #[arg(long, value_name = "SEP", default_value = "\\t")]
     quizlet_term_sep: String,
@@ -179,7 +179,6 @@ pub fn run() -> i32 {
 
 struct Ui {
     quiet: bool,
-    verbose: bool,
     color: bool,
 }
 
@@ -195,7 +194,6 @@ impl Ui {
         };
         Ui {
             quiet: args.quiet,
-            verbose: args.verbose,
             color,
         }
     }
@@ -241,6 +239,18 @@ fn rules(args: &BankArgs) -> Rules {
 }
 
 fn bank_paths(ui: &Ui, args: &BankArgs) -> Option<Vec<PathBuf>> {
+    if args.banks.is_empty() && !Path::new("source").is_dir() {
+        let here = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| "this folder".to_string());
+        ui.error(&format!(
+            "there is no source/ folder in {here}, where flashdeck looks for banks by default"
+        ));
+        eprintln!(
+            "help: run flashdeck from the folder that holds source/, pass banks (`flashdeck check path/to/deck.yaml` or a folder), or start one with `flashdeck new source/my-deck.yaml`"
+        );
+        return None;
+    }
     let inputs = if args.banks.is_empty() {
         vec![PathBuf::from("source")]
     } else {
@@ -277,9 +287,13 @@ fn bank_paths(ui: &Ui, args: &BankArgs) -> Option<Vec<PathBuf>> {
     }
 }
 
+/// `1 card`, `2 cards`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn summary_line(diagnostics: &Diagnostics) -> String {
     let (errors, warnings) = diagnostics.counts();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{} and {}",
         plural(errors, "error"),
@@ -314,9 +328,9 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
                 ui.status(
                     "Checked",
                     &format!(
-                        "{} bank{} ({cards} cards): {}",
-                        paths.len(),
-                        if paths.len() == 1 { "" } else { "s" },
+                        "{} ({}): {}",
+                        plural(paths.len(), "bank"),
+                        plural(cards, "card"),
                         summary_line(&report.diagnostics)
                     ),
                 );
@@ -403,15 +417,15 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
                 ui.status(
                     "Built",
                     &format!(
-                        "{} from {}: {} cards, {} media, {} files ({changed} changed)",
+                        "{} from {}: {}, {} media, {} ({changed} changed)",
                         deck.deck_id,
                         deck.bank.display(),
-                        deck.cards,
+                        plural(deck.cards, "card"),
                         deck.media,
-                        deck.files.len()
+                        plural(deck.files.len(), "file")
                     ),
                 );
-                if ui.verbose {
+                if args.verbose && !ui.quiet {
                     for w in &deck.files {
                         match w {
                             Written::Changed(p) => ui.status("Wrote", &p.display().to_string()),
@@ -420,9 +434,6 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
                             }
                         }
                     }
-                }
-                if deck.cards == 0 {
-                    eprintln!("warning: the filters selected no card of {}", deck.deck_id);
                 }
             }
             EXIT_OK
@@ -450,6 +461,15 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         Err(BuildFailure::Io(message)) => {
             ui.error(&message);
             EXIT_ERROR
+        }
+        Err(BuildFailure::Selection(problems)) => {
+            for problem in &problems {
+                ui.error(problem);
+            }
+            eprintln!(
+                "help: `--tag`, `--exclude-tag` and `--id` choose cards; `flashdeck check` lists nothing to fix here. Nothing was written."
+            );
+            EXIT_INVALID
         }
     }
 }

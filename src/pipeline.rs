@@ -174,6 +174,9 @@ pub enum BuildFailure {
     LockOutdated(Vec<PathBuf>),
     /// Reading or writing failed (exit 2).
     Io(String),
+    /// `--id` names no card, or the filters keep no card of a deck (exit 1):
+    /// an empty deck would replace the outputs people use.
+    Selection(Vec<String>),
 }
 
 /// One built deck.
@@ -225,6 +228,8 @@ pub fn build(
     let mut planned: Vec<Planned> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
     let mut lock_problems = Diagnostics::new();
+    let mut selection_problems = Vec::new();
+    let mut named_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for checked in std::mem::take(&mut report.banks) {
         let LoadedBank { source, bank, .. } = checked.loaded;
         let path = source.path().to_path_buf();
@@ -257,7 +262,20 @@ pub fn build(
         let notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
         drop(new_lock);
         timings.phase("transform + lock");
+        named_ids.extend(
+            deck.cards
+                .iter()
+                .filter(|c| options.filter.ids.contains(&c.id))
+                .map(|c| c.id.clone()),
+        );
         deck.retain(&options.filter);
+        if deck.cards.is_empty() {
+            selection_problems.push(format!(
+                "the selection keeps no card of {} ({})",
+                deck.id,
+                path.display()
+            ));
+        }
         if let Some(source) = &source {
             let w = &options.writer_options;
             for problem in quizlet::problems(
@@ -298,6 +316,14 @@ pub fn build(
             files,
             lock_text,
         });
+    }
+    for id in &options.filter.ids {
+        if !named_ids.contains(id) {
+            selection_problems.insert(0, format!("`--id {id}` names no card of the banks built"));
+        }
+    }
+    if !selection_problems.is_empty() {
+        return Err(BuildFailure::Selection(selection_problems));
     }
     if options.deny_warnings {
         quizlet_problems.deny_warnings();

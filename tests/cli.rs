@@ -235,10 +235,86 @@ fn filters_select_cards_by_tag_topic_and_id() {
     assert_eq!(count(&["--tag", "First_topic"]), 1, "the topic is a tag");
     assert_eq!(count(&["--exclude-tag", "advanced"]), 1);
     assert_eq!(count(&["--id", "two"]), 1);
-    assert_eq!(
-        count(&["--tag", "base", "--exclude-tag", "advanced", "--id", "two"]),
-        0
+}
+
+#[test]
+fn a_selection_of_no_card_is_an_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    let out = dir.path().join("out");
+    for (args, expected) in [
+        (
+            &["--tag", "base", "--exclude-tag", "advanced", "--id", "two"][..],
+            "keeps no card of small",
+        ),
+        (
+            &["--id", "no-such-card"][..],
+            "`--id no-such-card` names no card",
+        ),
+        (
+            &["--id", "two", "--id", "nope"][..],
+            "`--id nope` names no card",
+        ),
+    ] {
+        let (status, _, stderr) = run(flashdeck(dir.path())
+            .args(["build", "small.yaml", "--out"])
+            .arg(&out)
+            .args(args));
+        assert_eq!(status, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(files_below(&out).is_empty(), "{args:?} wrote files");
+        assert!(!dir.path().join("small.lock").exists());
+    }
+}
+
+#[test]
+fn the_readme_filter_example_selects_cards() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("flashdeck build") && l.contains("--tag"))
+        .expect("the README shows a filter example");
+    let args: Vec<&str> = line
+        .split('#')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("source"), &dir.path().join("source"));
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(&args));
+    assert_eq!(status, 0, "`{line}`: {stderr}");
+    assert!(!stderr.contains(" 0 cards"), "{stderr}");
+    assert!(
+        !dir.path().join("out").exists(),
+        "the example must not overwrite out/"
     );
+}
+
+#[test]
+fn friendly_errors_for_a_missing_source_folder_and_an_unquoted_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
+    assert_eq!(status, 2);
+    assert!(stderr.contains("there is no source/ folder"), "{stderr}");
+    assert!(
+        stderr.contains("flashdeck new source/my-deck.yaml"),
+        "{stderr}"
+    );
+    write(
+        dir.path(),
+        "b.yaml",
+        "deck:\n  id: b\n  name: B\ncards:\n  - id: a\n    question: Q?\n    answer: ![x](media/x.png)\n",
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "b.yaml"]));
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains("b.yaml:7:13") && stderr.contains("quote it"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "-v", "b.yaml"]));
+    assert_eq!(status, 2, "-v is for build only: {stderr}");
 }
 
 #[test]

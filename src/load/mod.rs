@@ -169,6 +169,22 @@ fn syntax_diagnostic(source: &SourceFile, err: &yaml::YamlError) -> Diagnostic {
     }
     let at = source.offset_of(err.line, err.column);
     let end = (at + 1).min(source.text().len());
+    // `answer: ![x](media/x.png)`: a value starting with `!` is a YAML tag.
+    let tag_value = source
+        .text()
+        .lines()
+        .nth(err.line.saturating_sub(1))
+        .and_then(|line| line.split_once(": "))
+        .filter(|(_, value)| value.trim_start().starts_with('!'));
+    if let (Some(_), false) = (tag_value, err.limit) {
+        return Diagnostic::new(
+            Code::YamlSyntax,
+            source,
+            Span::new(at, end),
+            format!("invalid YAML: {}", err.message),
+        )
+        .hint("a value that starts with `!` (like a Markdown image `![alt](media/x.png)`) is read as a YAML tag: quote it (`answer: \"![alt](media/x.png)\"`), or use a block scalar `|` with the text on the next line");
+    }
     let (code, hint) = if err.limit {
         (
             Code::YamlLimit,
@@ -177,7 +193,7 @@ fn syntax_diagnostic(source: &SourceFile, err: &yaml::YamlError) -> Diagnostic {
     } else {
         (
             Code::YamlSyntax,
-            "check the indentation and quoting here; text that starts with `{`, `[`, `%`, `*`, `&` or `` ` ``, or holds `: `, needs quotes or a `|` block",
+            "check the indentation and quoting here; text that starts with `{`, `[`, `!`, `%`, `*`, `&`, `@` or `` ` ``, or holds `: ` or ` #`, needs quotes or a `|` block",
         )
     };
     Diagnostic::new(
