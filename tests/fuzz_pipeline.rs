@@ -252,6 +252,7 @@ proptest! {
                 return Ok(());
             }
             Err(BuildFailure::LockOutdated(_)) => prop_assert!(false, "not --locked"),
+            Err(BuildFailure::Selection(p)) => prop_assert!(false, "no filter, yet {p:?}"),
             Err(BuildFailure::Io(e)) => prop_assert!(false, "a valid bank failed to build: {e}\n{yaml}"),
         }
         let problems = check_outputs(&out);
