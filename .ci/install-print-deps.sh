@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what tests/handout_print.rs needs on a fresh Debian machine (run as
-# root): headless Chromium to print the handout page to PDF, poppler-utils for
-# pdftotext/pdfinfo/pdftoppm, and the DejaVu fonts the page's CSS falls back to
-# (so the PDF's text is extractable and the layout is the same everywhere).
-# Idempotent and fast when everything is already there: apt is only touched
-# when a command is missing.
+# Installs what the browser tests need (tests/handout_print.rs, card_style.rs,
+# hostile_outputs.rs): headless Chromium to render and print pages,
+# poppler-utils (pdftotext, pdfinfo, pdftoppm) to read the PDFs back, and the
+# DejaVu fonts the page's CSS falls back to (so the PDF's text is extractable
+# and the layout is the same everywhere).
+# Fast when everything is there: apt is only touched when something is missing.
+# Where it cannot install (no apt-get, not root and no sudo) it fails and says
+# exactly what to install by hand; it never passes silently.
 set -euo pipefail
 
 need=()
@@ -17,15 +19,28 @@ if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
+manual() {
+  echo "install-print-deps: cannot install ${need[*]} here ($1)." >&2
+  echo "  The print and browser tests need: a headless Chromium on PATH as \`chromium\`," >&2
+  echo "  poppler's pdftotext/pdfinfo/pdftoppm, and the DejaVu fonts." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install chromium poppler-utils fonts-dejavu-core" >&2
+  echo "  Fedora:        sudo dnf install chromium poppler-utils dejavu-sans-fonts" >&2
+  echo "  macOS:         brew install --cask chromium && brew install poppler" >&2
+  exit 1
+}
+
+command -v apt-get >/dev/null 2>&1 || manual "no apt-get: not a Debian-like system"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=
+elif command -v sudo >/dev/null 2>&1; then
   SUDO=sudo
 else
-  SUDO=
+  manual "not root, and no sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-echo "install-print-deps: installing ${need[*]}"
+echo "install-print-deps: installing ${need[*]} with apt-get (for the print and browser tests; about 150 MB)"
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-command -v chromium >/dev/null
-command -v pdftotext >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+command -v chromium >/dev/null || manual "apt-get ran, but chromium is still missing"
+command -v pdftotext >/dev/null || manual "apt-get ran, but pdftotext is still missing"
 echo "install-print-deps: done"

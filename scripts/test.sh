@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test of flashdeck, installing what the tests need first:
-#   - Debian's chromium and poppler-utils for the print tests (.ci/install-print-deps.sh);
-#   - Anki's own Python package, which tests/anki_import.rs installs into target/anki-venv.
+#   - Debian's chromium, poppler-utils and DejaVu fonts for the print and
+#     browser tests (.ci/install-print-deps.sh says what it installs, or what
+#     to install by hand where it cannot);
+#   - Anki's own Python package (anki on PyPI, about 60 MB), which
+#     tests/anki_import.rs installs into target/anki-venv on first use.
+# The tests run in the release profile: `cargo run --release -- build` has
+# compiled every dependency for it already, so they are not compiled a second
+# time for the test profile (on a 2-core machine that second compile took
+# over five minutes).
 # Usage: bash scripts/test.sh [extra cargo test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -f .ci/install-print-deps.sh ]; then
-  bash .ci/install-print-deps.sh
+bash .ci/install-print-deps.sh
+if [ ! -x target/anki-venv/bin/python ]; then
+  echo "test.sh: the Anki import tests will create target/anki-venv with Anki's engine (pip install anki, about 60 MB) on first use"
 fi
-cargo test "$@"
+cargo test --release "$@"

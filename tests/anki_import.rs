@@ -99,13 +99,13 @@ fn showcase_bank_imports_as_written() {
 
     // The image is in the collection's media folder and shown by the card.
     assert!(state.media_files.contains_key("mtv-diagram.png"));
+    // The question asks about the diagram, so the front shows it.
     let image = state.rendered_of(spec, "basic-with-image", 0);
     assert!(
-        image.answer.contains("<img src=\"mtv-diagram.png\""),
+        image.question.contains("<img src=\"mtv-diagram.png\""),
         "{}",
-        image.answer
+        image.question
     );
-    assert!(!image.question.contains("<img"));
 
     // Cloze: card 1 hides both c1 deletions and shows c2; card 2 the reverse,
     // with its hint.
@@ -1179,13 +1179,13 @@ impl BankSpec {
                     .map(|t| t.to_lowercase())
                     .collect();
                 if let Some(topic) = &card.topic {
-                    tags.insert(
-                        topic
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join("_")
-                            .to_lowercase(),
-                    );
+                    // `topic::` + the topic's words, lowercase, joined by `-`.
+                    let words: Vec<String> = topic
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_lowercase)
+                        .collect();
+                    tags.insert(format!("topic::{}", words.join("-")));
                 }
                 let ords = match kind {
                     Kind::Cloze => cloze_numbers(&card.text)

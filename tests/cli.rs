@@ -232,7 +232,12 @@ fn filters_select_cards_by_tag_topic_and_id() {
         1,
         "a parent tag selects its children"
     );
-    assert_eq!(count(&["--tag", "First_topic"]), 1, "the topic is a tag");
+    assert_eq!(
+        count(&["--tag", "topic::first-topic"]),
+        1,
+        "the topic is a tag"
+    );
+    assert_eq!(count(&["--tag", "topic"]), 1, "topics sit under `topic::`");
     assert_eq!(count(&["--exclude-tag", "advanced"]), 1);
     assert_eq!(count(&["--id", "two"]), 1);
 }

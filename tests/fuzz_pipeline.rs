@@ -7,7 +7,8 @@
 //! static checks as `hostile_outputs.rs`, over the print page, the Markdown
 //! sheets rendered with raw HTML, and every Anki field).
 //!
-//! CI runs 96 cases (a few seconds). To fuzz longer:
+//! Every test run tries 1,000 cases (a few seconds in the release profile that
+//! `scripts/test.sh` uses). To fuzz longer:
 //! `PROPTEST_CASES=20000 cargo test --release --test fuzz_pipeline`.
 //! A failing case is shrunk and saved in `tests/fuzz_pipeline.proptest-regressions`;
 //! commit that file so every later run replays it.
@@ -212,7 +213,7 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(96)
+        .unwrap_or(1000)
 }
 
 proptest! {

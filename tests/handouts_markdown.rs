@@ -138,6 +138,7 @@ fn check_handouts(bank: &str, deck_id: &str) {
         questions.contains("break-before:page"),
         "the key starts on a new page when printed"
     );
+    reader_sees_a_usable_quiz(&quiz_text, &cards);
     let question_numbers = numbered(&outline(questions));
     let key_numbers = numbered(&outline(key));
     assert_eq!(
@@ -180,6 +181,79 @@ fn check_handouts(bank: &str, deck_id: &str) {
                 card["id"]
             );
         }
+    }
+}
+
+/// The quiz as a reader sees it, rendered by a CommonMark renderer: no stray
+/// characters, ruled room to answer that grows with the answer, the key's
+/// headings repeating the questions, no on-screen typing instructions, and
+/// the page break before the key.
+fn reader_sees_a_usable_quiz(quiz: &str, cards: &[serde_json::Value]) {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(quiz, pulldown_cmark::Options::ENABLE_TABLES),
+    );
+    // Text a reader sees (tags dropped).
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    assert!(
+        !text.lines().any(|l| l.trim() == "\\"),
+        "a stray backslash shows on its own line"
+    );
+    assert!(
+        !text.contains("(Type "),
+        "an on-screen typing instruction reached paper"
+    );
+    let (questions_html, key_html) = html.split_once("<h2>Answer key</h2>").expect("key heading");
+    assert!(
+        questions_html
+            .trim_end()
+            .ends_with("<div style=\"break-before:page;page-break-before:always\"></div>"),
+        "the page break sits right before the key"
+    );
+    // Room to answer: ruled lines (rules) after each "Answer:", more for longer answers.
+    let rules_per_question: Vec<usize> = questions_html
+        .split("<p>Answer:</p>")
+        .skip(1)
+        .map(|part| {
+            part.split("<h3")
+                .next()
+                .unwrap_or("")
+                .matches("<hr />")
+                .count()
+        })
+        .collect();
+    assert_eq!(rules_per_question.len(), cards.len());
+    assert!(
+        rules_per_question.iter().all(|&n| n >= 2),
+        "{rules_per_question:?}"
+    );
+    assert!(
+        rules_per_question.iter().max() > rules_per_question.iter().min(),
+        "longer answers get more room: {rules_per_question:?}"
+    );
+    // The key's headings are `N. question`, not a bare number.
+    let key_headings: Vec<&str> = key_html
+        .split("<h3>")
+        .skip(1)
+        .map(|h| h.split("</h3>").next().unwrap_or(""))
+        .collect();
+    assert_eq!(key_headings.len(), cards.len());
+    for heading in key_headings {
+        let after_number = heading.split_once(". ").map_or("", |(_, q)| q);
+        assert!(
+            after_number.len() > 3,
+            "the key heading {heading:?} lacks its question"
+        );
     }
 }
 

@@ -26,13 +26,12 @@ mod common;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::html::{apkg_fields, dom_problems, markdown_to_html};
+use common::html::{apkg_fields, chromium, dom_problems, dump_dom, markdown_to_html};
 use common::{flashdeck, repo, run};
 
 /// A loopback HTTP server that records the first line of every request.
@@ -91,48 +90,6 @@ impl Drop for LeakServer {
             let _ = thread.join();
         }
     }
-}
-
-fn chromium() -> PathBuf {
-    let paths = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!("`chromium` not found on PATH: run `.ci/install-print-deps.sh` as root")
-        })
-}
-
-/// The DOM of `page` after Chromium loaded it and ran its scripts.
-fn dump_dom(chromium: &Path, page: &Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            // Time for timers, image errors and `<details open>` toggles.
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        dom.contains("</html>"),
-        "chromium printed no DOM for {}: {}",
-        page.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dom
 }
 
 /// The corpus in a temporary folder, `LEAK` replaced by the server's address.
@@ -218,36 +175,51 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
     std::fs::create_dir_all(&pages_dir).unwrap();
     let mut pages: Vec<(PathBuf, usize, String)> = Vec::new();
     let mut field_problems = Vec::new();
-    for bank in &banks {
-        let deck_id = format!("hostile-{bank}");
-        pages.push((
-            out.join(format!("{deck_id}.html")),
-            1,
-            format!("{bank}: print page"),
-        ));
-        let study = std::fs::read_to_string(out.join(format!("{deck_id}.md"))).unwrap();
-        let quiz = std::fs::read_to_string(out.join(format!("{deck_id}.quiz.md"))).unwrap();
-        let (fields, css) = apkg_fields(&out.join(format!("{deck_id}.apkg")));
-        let mut page = format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{}</style></head><body>",
-            css.join("\n")
-        );
-        page.push_str(&markdown_to_html(&study));
-        page.push_str(&markdown_to_html(&quiz));
-        for field in &fields {
-            page.push_str(&format!("<div class=\"card\">{field}</div>"));
-        }
-        page.push_str("</body></html>");
-        // The sheets' images are beside them in out/.
-        let path = out.join(format!("{deck_id}.sheets-and-cards.html"));
-        std::fs::write(&path, page).unwrap();
-        pages.push((path, 1, format!("{bank}: Markdown sheets and Anki fields")));
-        // Anki plays `[sound:…]` from any field: only deck media may be named.
-        for field in &fields {
-            if let Some(at) = field.find("[sound:") {
-                field_problems.push(format!("{bank}: an Anki field keeps `{}`", &field[at..]));
+    // Synthetic pages hold several decks each (Chromium's start-up is most
+    // of the cost); every deck sits in its own <section>.
+    const DECKS_PER_PAGE: usize = 13;
+    for (chunk_index, chunk) in banks.chunks(DECKS_PER_PAGE).enumerate() {
+        let mut css_seen = Vec::new();
+        let mut body = String::new();
+        for bank in chunk {
+            let deck_id = format!("hostile-{bank}");
+            pages.push((
+                out.join(format!("{deck_id}.html")),
+                1,
+                format!("{bank}: print page"),
+            ));
+            let study = std::fs::read_to_string(out.join(format!("{deck_id}.md"))).unwrap();
+            let quiz = std::fs::read_to_string(out.join(format!("{deck_id}.quiz.md"))).unwrap();
+            let (fields, css) = apkg_fields(&out.join(format!("{deck_id}.apkg")));
+            for c in css {
+                if !css_seen.contains(&c) {
+                    css_seen.push(c);
+                }
             }
+            body.push_str(&format!("<section id=\"{deck_id}\">"));
+            body.push_str(&markdown_to_html(&study));
+            body.push_str(&markdown_to_html(&quiz));
+            for field in &fields {
+                body.push_str(&format!("<div class=\"card\">{field}</div>"));
+                // Anki plays `[sound:…]` from any field: only deck media may be named.
+                if let Some(at) = field.find("[sound:") {
+                    field_problems.push(format!("{bank}: an Anki field keeps `{}`", &field[at..]));
+                }
+            }
+            body.push_str("</section>");
         }
+        let page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{}</style></head><body>{body}</body></html>",
+            css_seen.join("\n")
+        );
+        // The sheets' images are beside them in out/.
+        let path = out.join(format!("sheets-and-cards-{chunk_index}.html"));
+        std::fs::write(&path, page).unwrap();
+        pages.push((
+            path,
+            1,
+            format!("Markdown sheets and Anki fields of {}", chunk.join(", ")),
+        ));
     }
 
     // Two Chromium processes at a time (the machine has two cores).

@@ -187,10 +187,11 @@ impl<'de> Visitor<'de> for CardsInto<'_> {
 /// Large banks are read on every core.
 pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
     let threads = crate::worker_threads();
-    if threads > 1 && source.text().len() >= super::chunked::MIN_BYTES {
-        if let Some(bank) = super::chunked::read_bank(source.text(), threads) {
-            return Some(bank);
-        }
+    if threads > 1
+        && source.text().len() >= super::chunked::MIN_BYTES
+        && let Some(bank) = super::chunked::read_bank(source.text(), threads)
+    {
+        return Some(bank);
     }
     read_bank_serial(source)
 }

@@ -92,14 +92,27 @@ impl Deck {
     }
 }
 
-/// A topic as a tag: spaces become underscores, since Anki tags cannot hold
-/// spaces.
+/// A topic as a tag under the `topic::` parent, in the style of the bank's
+/// own tags: lowercase, words joined by `-`, punctuation dropped (Anki tags
+/// cannot hold spaces). In Anki's browser the topics sit together under
+/// `topic`, and `--tag topic` selects every card that has one.
 ///
 /// ```
-/// assert_eq!(flashdeck::transform::topic_tag("Models and the ORM"), "Models_and_the_ORM");
+/// use flashdeck::transform::topic_tag;
+/// assert_eq!(topic_tag("Models and the ORM"), "topic::models-and-the-orm");
+/// assert_eq!(topic_tag("Views, URLs & forms"), "topic::views-urls-forms");
 /// ```
 pub fn topic_tag(topic: &str) -> String {
-    topic.split_whitespace().collect::<Vec<_>>().join("_")
+    let words: Vec<String> = topic
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        // A topic of punctuation only still gets a tag of its own.
+        return "topic::other".to_string();
+    }
+    format!("topic::{}", words.join("-"))
 }
 
 /// Builds the deck of a validated bank: every card (see [`Deck::retain`]),

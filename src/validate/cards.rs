@@ -69,10 +69,10 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 report,
             );
         }
-        if let Some(topic) = &card.topic {
-            if topic.value.trim().is_empty() {
-                report(empty(source, topic, "`topic`"));
-            }
+        if let Some(topic) = &card.topic
+            && topic.value.trim().is_empty()
+        {
+            report(empty(source, topic, "`topic`"));
         }
         for tag in &card.tags {
             check_tag(source, tag, report);
@@ -233,10 +233,10 @@ fn check_fields(
             );
         }
     }
-    if card_type == CardType::Cloze {
-        if let Some(text) = &card.text {
-            check_cloze(source, text, report);
-        }
+    if card_type == CardType::Cloze
+        && let Some(text) = &card.text
+    {
+        check_cloze(source, text, report);
     }
 }
 

@@ -107,6 +107,10 @@ fn question_answer(
             a.push_str(&card.text[last..]);
             (q, a)
         }
+        CardType::TypeIn => (
+            without_typing_instruction(&card.question).to_string(),
+            card.answer.clone(),
+        ),
         _ => (card.question.clone(), card.answer.clone()),
     };
     if let Some(extra) = &card.extra {
@@ -114,6 +118,26 @@ fn question_answer(
         answer.push_str(extra);
     }
     (media(&question), media(&answer))
+}
+
+/// A type-in question without its closing on-screen instruction: a final
+/// parenthesis that starts with "Type" (`(Type the subcommand only.)`) tells
+/// the learner what to type into Anki's box and means nothing on paper.
+///
+/// ```
+/// use flashdeck::writers::handout::without_typing_instruction;
+/// assert_eq!(without_typing_instruction("Which command? (Type the command only.)"), "Which command?");
+/// assert_eq!(without_typing_instruction("What does (x) do?"), "What does (x) do?");
+/// ```
+pub fn without_typing_instruction(question: &str) -> &str {
+    let trimmed = question.trim_end();
+    if trimmed.ends_with(')')
+        && let Some(open) = trimmed.rfind("(Type ")
+        && !trimmed[open..].contains('\n')
+    {
+        return trimmed[..open].trim_end();
+    }
+    question
 }
 
 /// Where the Markdown sheets reference a media file: `media/<deck id>/<name>`

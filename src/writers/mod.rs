@@ -6,7 +6,7 @@
 //! implements [`Writer`], and a line in [`writer_for`].
 
 pub mod apkg;
-mod handout;
+pub mod handout;
 pub mod handout_html;
 pub mod quiz_sheet;
 pub mod quizlet;

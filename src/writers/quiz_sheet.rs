@@ -8,7 +8,9 @@ use super::handout::{markdown_media_files, markdown_media_path, sections};
 use super::study_sheet::{header, question_heading};
 use super::{OutputFile, WriteError, Writer};
 use crate::transform::Deck;
-use crate::transform::markup::{dollar_math, escape_markdown_text, neutralize_markdown};
+use crate::transform::markup::{
+    dollar_math, escape_markdown_text, neutralize_markdown, to_plain_text,
+};
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;
@@ -21,12 +23,17 @@ impl Writer for QuizSheetWriter {
         let mut md = String::new();
         header(&mut md, deck, "Quiz");
         let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
-        md.push_str("Write your answer under each question, then check it against the answer key at the end.\n");
+        md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for item in &s.items {
                 question_heading(&mut md, item.number, &dollar_math(&item.question));
-                md.push_str("\nAnswer:\n\n\\\n\\\n\\\n");
+                md.push_str("\nAnswer:\n");
+                // Thematic breaks: ruled lines to write on, in every renderer
+                // (GitHub, CommonMark, Python-Markdown, pandoc) and on paper.
+                for _ in 0..answer_lines(&item.answer) {
+                    md.push_str("\n___\n");
+                }
             }
         }
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
@@ -34,8 +41,9 @@ impl Writer for QuizSheetWriter {
             for item in &s.items {
                 let _ = write!(
                     md,
-                    "\n### {}.\n\n{}\n",
+                    "\n### {}. {}\n\n{}\n",
                     item.number,
+                    escape_markdown_text(&short_question(&item.question)),
                     dollar_math(&item.answer).trim()
                 );
             }
@@ -49,10 +57,54 @@ impl Writer for QuizSheetWriter {
     }
 }
 
+/// Words a handwritten line holds, about.
+const WORDS_PER_LINE: usize = 10;
+
+/// Lines of room for an answer: about one per ten words, between 2 and 12.
+fn answer_lines(answer_markdown: &str) -> usize {
+    let words = to_plain_text(answer_markdown).split_whitespace().count();
+    words.div_ceil(WORDS_PER_LINE).clamp(2, 12)
+}
+
+/// The question as one short line for the answer key's heading: plain text,
+/// cut at a word boundary after about 80 characters.
+fn short_question(question_markdown: &str) -> String {
+    const MAX: usize = 80;
+    let plain = to_plain_text(question_markdown);
+    let plain = plain.trim();
+    if plain.chars().count() <= MAX {
+        return plain.to_string();
+    }
+    let mut cut = String::new();
+    for word in plain.split_whitespace() {
+        if cut.chars().count() + word.chars().count() + 1 > MAX {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    format!("{cut} …")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::showcase_deck;
+
+    #[test]
+    fn room_grows_with_the_answer_and_the_key_repeats_the_question() {
+        assert_eq!(answer_lines("Yes."), 2);
+        assert_eq!(answer_lines(&"word ".repeat(100)), 10);
+        assert_eq!(answer_lines(&"word ".repeat(1000)), 12);
+        assert_eq!(
+            short_question("What is `reverse()` for?"),
+            "What is reverse() for?"
+        );
+        let long = short_question(&"many words here ".repeat(20));
+        assert!(long.ends_with(" …") && long.chars().count() <= 82, "{long}");
+    }
 
     #[test]
     fn quiz_sheet_snapshot() {

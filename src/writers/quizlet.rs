@@ -67,7 +67,8 @@ pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
 
 fn with_extra(answer: String, card: &DeckCard, layout: Layout) -> String {
     match (&card.extra, layout) {
-        (Some(extra), Layout::OneLine) => format!("{answer} ({})", to_plain(extra, layout)),
+        // A dash, not parentheses: extras often hold parentheses of their own.
+        (Some(extra), Layout::OneLine) => format!("{answer} — {}", to_plain(extra, layout)),
         (Some(extra), Layout::Lines) => format!("{answer}\n{}", to_plain(extra, layout)),
         (None, _) => answer,
     }

@@ -3,7 +3,8 @@
 //! package, Markdown rendered as a viewer with raw HTML renders it.
 
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use flashdeck::transform::markup::STYLE_PROPERTIES;
 
@@ -174,4 +175,47 @@ pub fn markdown_to_html(markdown: &str) -> String {
         pulldown_cmark::Parser::new_ext(markdown, options),
     );
     html
+}
+
+/// Debian's `chromium` on PATH; the test fails (never skips) without it.
+pub fn chromium() -> PathBuf {
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join("chromium"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`chromium` not found on PATH: run `.ci/install-print-deps.sh` as root")
+        })
+}
+
+/// The DOM of `page` after Chromium loaded it and ran its scripts.
+pub fn dump_dom(chromium: &Path, page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            // Time for timers, image errors and `<details open>` toggles.
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>"),
+        "chromium printed no DOM for {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dom
 }

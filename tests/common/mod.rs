@@ -64,3 +64,31 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Markdown with each image (`![alt](path)`) replaced by its alt text, or
+/// dropped: what a text-only output (Quizlet) or a printout's text shows.
+pub fn replace_images(markdown: &str, keep_alt: bool) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find("![") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        match after
+            .find("](")
+            .and_then(|m| after[m..].find(')').map(|e| (m, m + e + 1)))
+        {
+            Some((alt_end, end)) => {
+                if keep_alt {
+                    out.push_str(&after[..alt_end]);
+                }
+                rest = &after[end..];
+            }
+            None => {
+                out.push_str("![");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -7,11 +7,13 @@ mod html;
 mod plain;
 mod rewrite;
 mod sanitize;
+mod tex;
 
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, to_plain, to_plain_text};
 pub use rewrite::{dollar_math, escape_markdown_text, neutralize_markdown, to_handout_markdown};
 pub use sanitize::{STYLE_PROPERTIES, is_safe_url, sanitize as sanitize_html};
+pub use tex::{tex_to_html, tex_to_text};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -243,6 +245,21 @@ fn attribute(tag: &str, lower: &str, name: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The text of an HTML fragment with its tags dropped (entities left as they are).
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn sound_tags(text: &str) -> Vec<String> {

@@ -5,7 +5,7 @@
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::sanitize::hidden_html;
-use super::{parse, protect_math};
+use super::{parse, protect_math, strip_tags, tex_to_text};
 
 /// How plain text is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,8 @@ pub enum Layout {
 
 /// Flattens `markdown` to a single readable line: paragraphs joined by a
 /// space, list items as `• item`, code blocks with ` ⏎ ` between lines,
-/// images as their alt text, MathJax as its TeX source.
+/// images as their alt text, simple MathJax as Unicode text (`\\(\\pi r^2\\)`
+/// → `πr²`; other TeX as its source without delimiters).
 pub fn to_plain_text(markdown: &str) -> String {
     to_plain(markdown, Layout::OneLine)
 }
@@ -64,13 +65,26 @@ pub fn to_plain(markdown: &str, layout: Layout) -> String {
                     _ => out.push_str("• "),
                 }
             }
+            // On one line, the code is set off by ` ⏎ ` on both sides, so it
+            // does not run into the prose around it.
             Event::Start(Tag::CodeBlock(_)) => {
                 block(&mut out);
+                if layout == Layout::OneLine && !out.trim().is_empty() {
+                    let trimmed = out.trim_end().len();
+                    out.truncate(trimmed);
+                    out.push_str(code_break);
+                }
                 in_code_block = true;
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
-                block(&mut out);
+                if layout == Layout::OneLine {
+                    let trimmed = out.trim_end().len();
+                    out.truncate(trimmed);
+                    out.push_str(code_break);
+                } else {
+                    block(&mut out);
+                }
             }
             Event::Text(_) if in_hidden_html => {}
             Event::Text(text) if in_code_block => {
@@ -99,11 +113,17 @@ pub fn to_plain(markdown: &str, layout: Layout) -> String {
             _ => {}
         }
     }
-    let text = protected.restore(&out, |m| m.to_string());
+    let text = protected.restore(&out, math_text);
     // Tabs and line breaks left over (from raw HTML or math) become spaces;
     // runs of spaces stay, so code keeps its indentation.
     match layout {
-        Layout::OneLine => text.replace(['\t', '\n', '\r'], " ").trim().to_string(),
+        Layout::OneLine => text
+            .replace(['\t', '\n', '\r'], " ")
+            .trim()
+            .trim_end_matches('⏎')
+            .trim_start_matches('⏎')
+            .trim()
+            .to_string(),
         Layout::Lines => text
             .split('\n')
             .map(|line| line.replace(['\t', '\r'], " ").trim_end().to_string())
@@ -113,18 +133,14 @@ pub fn to_plain(markdown: &str, layout: Layout) -> String {
     }
 }
 
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+/// A MathJax segment (`\\( … \\)`, `\\[ … \\]`) as text: typeset when the TeX
+/// is simple, else its source without the delimiters.
+fn math_text(segment: &str) -> String {
+    let tex = segment
+        .get(2..segment.len().saturating_sub(2))
+        .unwrap_or(segment)
+        .trim();
+    tex_to_text(tex).unwrap_or_else(|| tex.to_string())
 }
 
 #[cfg(test)]
@@ -136,7 +152,7 @@ mod tests {
         let md = "First para.\n\nSecond:\n\n- one\n- two\n\n```python\nx = 1\ny = 2\n```\n\n![diagram](d.png)";
         assert_eq!(
             to_plain_text(md),
-            "First para. Second: • one • two x = 1 ⏎ y = 2 diagram"
+            "First para. Second: • one • two ⏎ x = 1 ⏎ y = 2 ⏎ diagram"
         );
     }
 
@@ -152,8 +168,8 @@ mod tests {
     #[test]
     fn numbered_lists_and_math() {
         assert_eq!(
-            to_plain_text("3. a\n4. b\n\n\\(x^2\\)"),
-            "3. a 4. b \\(x^2\\)"
+            to_plain_text("3. a\n4. b\n\n\\(x^2\\) and \\[ A = \\pi r^2 \\] \\(\\mathfrak{g}\\)"),
+            "3. a 4. b x² and A = πr² \\mathfrak{g}"
         );
     }
 }

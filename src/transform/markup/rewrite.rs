@@ -122,8 +122,8 @@ pub fn escape_markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#'
-            | '(' | ')' | '{' | '}' => {
+            // Parentheses and `!` act only next to brackets, which are escaped.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '$' | '#' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -89,12 +89,12 @@ pub fn strip_html_preserving_media_filenames(html: &str) -> String {
             skip_to("</script>")
         } else {
             let end = after.find('>').map(|i| i + 1);
-            if let Some(end) = end {
-                if let Some(src) = media_src(&after[..end]) {
-                    out.push(' ');
-                    out.push_str(&src);
-                    out.push(' ');
-                }
+            if let Some(end) = end
+                && let Some(src) = media_src(&after[..end])
+            {
+                out.push(' ');
+                out.push_str(&src);
+                out.push(' ');
             }
             end
         };
