@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need (tests/handout_print.rs, card_style.rs,
+# Installs what the browser tests need (tests/integration/handout_print.rs, card_style.rs,
 # hostile_outputs.rs): headless Chromium to render and print pages,
 # poppler-utils (pdftotext, pdfinfo, pdftoppm) to read the PDFs back, and the
 # DejaVu fonts the page's CSS falls back to (so the PDF's text is extractable

@@ -4,7 +4,7 @@
 #     browser tests (.ci/install-print-deps.sh says what it installs, or what
 #     to install by hand where it cannot);
 #   - Anki's own Python package (anki on PyPI, about 60 MB), which
-#     tests/anki_import.rs installs into target/anki-venv on first use.
+#     tests/integration/anki_import.rs installs into target/anki-venv on first use.
 # The tests run in the release profile: `cargo run --release -- build` has
 # compiled every dependency for it already, so they are not compiled a second
 # time for the test profile (on a 2-core machine that second compile took

@@ -91,6 +91,16 @@ struct BankArgs {
     /// Warn about fields longer than this many characters.
     #[arg(long, value_name = "CHARS", default_value_t = Rules::default().max_field_chars)]
     max_field_chars: usize,
+    /// Do not report this warning (e.g. near-duplicate-question); repeatable.
+    /// Overrides the bank's `lints:` table.
+    #[arg(long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+    /// Report this lint as a warning; repeatable.
+    #[arg(long = "warn", value_name = "CODE")]
+    warn: Vec<String>,
+    /// Report this lint as an error (the check fails); repeatable.
+    #[arg(long = "deny", value_name = "CODE")]
+    deny: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -231,11 +241,42 @@ impl Ui {
     }
 }
 
-fn rules(args: &BankArgs) -> Rules {
-    Rules {
-        max_field_chars: args.max_field_chars,
-        ..Rules::default()
+/// The rules for a run, or the message for a lint flag that names no code or
+/// would lower an error.
+fn rules(args: &BankArgs) -> Result<Rules, String> {
+    use crate::diagnostics::{Code, Severity};
+    use crate::model::LintLevel;
+    let mut lint_levels = std::collections::BTreeMap::new();
+    for (names, level, flag) in [
+        (&args.allow, LintLevel::Allow, "--allow"),
+        (&args.warn, LintLevel::Warn, "--warn"),
+        (&args.deny, LintLevel::Deny, "--deny"),
+    ] {
+        for name in names {
+            let Some(code) = Code::parse(name) else {
+                let warnings: Vec<&str> = Code::ALL
+                    .iter()
+                    .filter(|c| c.severity() == Severity::Warning)
+                    .map(|c| c.as_str())
+                    .collect();
+                return Err(format!(
+                    "`{flag} {name}`: no such diagnostic code; the warnings are {}",
+                    warnings.join(", ")
+                ));
+            };
+            if level != LintLevel::Deny && code.severity() == Severity::Error {
+                return Err(format!(
+                    "`{flag} {name}`: `{name}` is an error and cannot be lowered (only warnings can)"
+                ));
+            }
+            lint_levels.insert(code, level);
+        }
     }
+    Ok(Rules {
+        max_field_chars: args.max_field_chars,
+        lint_levels,
+        ..Rules::default()
+    })
 }
 
 fn bank_paths(ui: &Ui, args: &BankArgs) -> Option<Vec<PathBuf>> {
@@ -305,7 +346,14 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
     let Some(paths) = bank_paths(ui, &args.banks) else {
         return EXIT_ERROR;
     };
-    let mut report = pipeline::check(&paths, &rules(&args.banks));
+    let rules = match rules(&args.banks) {
+        Ok(rules) => rules,
+        Err(message) => {
+            ui.error(&message);
+            return EXIT_ERROR;
+        }
+    };
+    let mut report = pipeline::check(&paths, &rules);
     if args.banks.deny_warnings {
         report.diagnostics.deny_warnings();
     }
@@ -363,6 +411,13 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
     let Some(banks) = bank_paths(ui, &args.banks) else {
         return EXIT_ERROR;
     };
+    let rules = match rules(&args.banks) {
+        Ok(rules) => rules,
+        Err(message) => {
+            ui.error(&message);
+            return EXIT_ERROR;
+        }
+    };
     let term_sep = unescape_separator(&args.quizlet_term_sep);
     let card_sep = unescape_separator(&args.quizlet_card_sep);
     if term_sep.is_empty() || card_sep.is_empty() || term_sep == card_sep {
@@ -382,7 +437,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             exclude_tags: args.exclude_tags,
             ids: args.ids,
         },
-        rules: rules(&args.banks),
+        rules,
         deny_warnings: args.banks.deny_warnings,
         locked: args.locked,
         writer_options: WriterOptions {

@@ -252,6 +252,7 @@ pub fn build(
         // The text is needed again only to locate Quizlet problems.
         let source = options.formats.contains(&Format::Quizlet).then_some(source);
         // The bank moves into its deck: its text is not copied.
+        let levels = crate::validate::lints::levels(&bank.lints, &options.rules.lint_levels);
         let mut deck = build_deck(bank, &checked.media).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
@@ -278,6 +279,7 @@ pub fn build(
         }
         if let Some(source) = &source {
             let w = &options.writer_options;
+            let mut found = Diagnostics::new();
             for problem in quizlet::problems(
                 &deck,
                 &w.quizlet_term_sep,
@@ -285,10 +287,14 @@ pub fn build(
                 w.quizlet_max_chars,
             ) {
                 if let Some(d) = quizlet_diagnostic(source, &deck, &problem, w.quizlet_max_chars) {
-                    report.sources.insert(path.clone(), source.clone());
-                    quizlet_problems.push(d);
+                    found.push(d);
                 }
             }
+            crate::validate::lints::apply(&mut found, &levels);
+            if found.iter().next().is_some() {
+                report.sources.insert(path.clone(), source.clone());
+            }
+            quizlet_problems.extend(found);
         }
         drop(source);
         let writer_options = WriterOptions {

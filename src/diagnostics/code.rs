@@ -19,6 +19,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// The code named `name`, if any.
+            pub fn parse(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+
             /// Severity unless promoted by `--deny-warnings`.
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
@@ -88,6 +93,8 @@ codes! {
     LockClash = "lock-clash", Error;
     /// A lock file that cannot be used (unparsable line, a time out of range).
     InvalidLock = "invalid-lock", Error;
+    /// A `lints:` level that is not allow, warn or deny, or that would lower an error.
+    InvalidLint = "invalid-lint", Error;
     /// A referenced media file does not exist.
     MediaMissing = "media-missing", Error;
     /// A media path leaves the bank's folder.

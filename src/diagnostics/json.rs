@@ -19,6 +19,9 @@ pub fn to_value(d: &Diagnostic) -> Value {
         "related": d.related.iter().map(|r| json!({
             "line": r.line, "column": r.column, "label": r.label,
         })).collect::<Vec<_>>(),
+        "members": d.members.iter().map(|r| json!({
+            "line": r.line, "column": r.column, "card": r.label,
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -70,6 +70,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Other places that explain this one.
     pub related: Vec<Related>,
+    /// Every member of a group this diagnostic stands for (all near-duplicate
+    /// questions, say), in the JSON form; the human form shows `related`.
+    pub members: Vec<Related>,
 }
 
 impl Diagnostic {
@@ -87,6 +90,7 @@ impl Diagnostic {
             label: None,
             hint: None,
             related: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -104,6 +108,7 @@ impl Diagnostic {
             label: None,
             hint: None,
             related: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -123,6 +128,18 @@ impl Diagnostic {
     pub fn related(mut self, source: &SourceFile, span: Span, label: impl Into<String>) -> Self {
         let (line, column) = source.line_column(span.start);
         self.related.push(Related {
+            span,
+            line,
+            column,
+            label: label.into(),
+        });
+        self
+    }
+
+    /// Adds a member of the group this diagnostic stands for.
+    pub fn member(mut self, source: &SourceFile, span: Span, label: impl Into<String>) -> Self {
+        let (line, column) = source.line_column(span.start);
+        self.members.push(Related {
             span,
             line,
             column,
@@ -179,6 +196,28 @@ impl Diagnostics {
         for d in &mut self.items {
             d.severity = Severity::Error;
         }
+    }
+
+    /// Applies lint levels: `level_of(code)` says what a code's diagnostics
+    /// become (dropped, warnings or errors); `None` leaves them as they are.
+    /// Only warnings can be allowed or kept as warnings: an error stays one.
+    pub fn apply_levels(&mut self, level_of: impl Fn(Code) -> Option<crate::model::LintLevel>) {
+        use crate::model::LintLevel;
+        self.items.retain_mut(|d| {
+            let lowerable = d.code.severity() == Severity::Warning;
+            match level_of(d.code) {
+                Some(LintLevel::Allow) if lowerable => false,
+                Some(LintLevel::Warn) if lowerable => {
+                    d.severity = Severity::Warning;
+                    true
+                }
+                Some(LintLevel::Deny) => {
+                    d.severity = Severity::Error;
+                    true
+                }
+                _ => true,
+            }
+        });
     }
 
     /// Sorts by file, then position, so output is stable however rules ran.

@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use super::yaml::{Node, NodeKind};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, Located};
+use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, LintSetting, Located};
 use crate::source::{SourceFile, Span};
 
 /// Keys of the top level, `deck:`, `defaults:` and each card. A unit test
 /// checks these against the JSON Schema derived from the model.
-pub(crate) const BANK_KEYS: &[&str] = &["deck", "defaults", "cards"];
+pub(crate) const BANK_KEYS: &[&str] = &["deck", "defaults", "lints", "cards"];
 pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description"];
 pub(crate) const DEFAULTS_KEYS: &[&str] = &["tags", "type"];
 pub(crate) const CARD_KEYS: &[&str] = &[
@@ -52,6 +52,7 @@ pub(super) fn read_bank(
         }
     };
     let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
+    let lints = fields.get("lints").map(|n| r.lints(n)).unwrap_or_default();
     let cards = match fields.get("cards") {
         Some(node) => r.cards(node),
         None => {
@@ -72,6 +73,7 @@ pub(super) fn read_bank(
     Some(Bank {
         deck,
         defaults,
+        lints,
         cards,
     })
 }
@@ -285,6 +287,38 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// `lints:`: a mapping of diagnostic codes to levels; an unknown code is
+    /// an unknown key (with a did-you-mean), levels are checked by validation.
+    fn lints(&mut self, node: &Node) -> Vec<LintSetting> {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let NodeKind::Map(entries) = &node.kind else {
+            self.mapping(node, "`lints`", &codes);
+            return Vec::new();
+        };
+        let Some(fields) = self.mapping(node, "`lints`", &codes) else {
+            return Vec::new();
+        };
+        // In file order, with each key's own span.
+        let mut lints = Vec::new();
+        for (key, _) in entries {
+            let NodeKind::Scalar(name) = &key.kind else {
+                continue;
+            };
+            let Some(value) = fields.get(name.as_str()) else {
+                continue;
+            };
+            if let Some(level) = self.text(value, &format!("the level of `{name}`"))
+                && !lints.iter().any(|l: &LintSetting| l.code.value == *name)
+            {
+                lints.push(LintSetting {
+                    code: Located::new(name.clone(), key.span),
+                    level,
+                });
+            }
+        }
+        lints
     }
 
     fn defaults(&mut self, node: &Node) -> Option<Defaults> {

@@ -228,6 +228,8 @@ pub(super) fn bank_from_parts(
     Some(Bank {
         deck,
         defaults,
+        // A bank with `lints:` is read by the slow path (unknown key here).
+        lints: Vec::new(),
         cards,
     })
 }

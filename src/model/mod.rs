@@ -25,6 +25,11 @@ pub struct Bank {
     /// Values applied to every card that does not set its own.
     #[schemars(default)]
     pub defaults: Option<Defaults>,
+    /// Lint levels this deck always wants, by diagnostic code
+    /// (`near-duplicate-question: allow`); the command line's `--allow`,
+    /// `--warn` and `--deny` override them.
+    #[schemars(default, with = "std::collections::BTreeMap<String, LintLevel>")]
+    pub lints: Vec<LintSetting>,
     /// The cards, in study order.
     pub cards: Vec<Card>,
 }
@@ -53,6 +58,40 @@ pub struct Defaults {
     /// Card type of cards that do not set `type`.
     #[serde(rename = "type")]
     pub card_type: Option<Located<CardType>>,
+}
+
+/// What a lint does: nothing (`allow`), a warning (`warn`), or an error
+/// that fails the check (`deny`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LintLevel {
+    /// The diagnostic is not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error.
+    Deny,
+}
+
+impl LintLevel {
+    /// `allow`, `warn` or `deny`.
+    pub fn parse(name: &str) -> Option<LintLevel> {
+        match name {
+            "allow" => Some(LintLevel::Allow),
+            "warn" => Some(LintLevel::Warn),
+            "deny" => Some(LintLevel::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a bank's `lints:` table, as written (checked by validation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LintSetting {
+    /// The diagnostic code, e.g. `near-duplicate-question`.
+    pub code: Located<String>,
+    /// The level as written: `allow`, `warn` or `deny`.
+    pub level: Located<String>,
 }
 
 /// The four kinds of card.

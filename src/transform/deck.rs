@@ -138,8 +138,11 @@ pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
             .cloned()
             .chain(card.tags.into_iter().map(|t| t.value))
             .chain(card.topic.iter().map(|t| topic_tag(&t.value)));
+        // Case-insensitive de-duplication in one pass (a card may carry
+        // thousands of tags; comparing each with all before it was quadratic).
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for tag in candidates {
-            if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            if seen.insert(tag.to_ascii_lowercase()) {
                 tags.push(tag);
             }
         }

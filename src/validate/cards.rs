@@ -249,9 +249,10 @@ fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnM
     let locate = |offset: usize, len: usize| {
         let context_start = text.value[..offset].rfind("{{c").unwrap_or(offset);
         let context_end = (offset + len).min(text.value.len());
-        let after_field = Span::new(text.span.start, source.text().len());
+        // Within the field only: searching to the end of the file for every
+        // problem would be quadratic in the size of the bank.
         source
-            .find_in(after_field, &text.value[context_start..context_end])
+            .find_in(text.span, &text.value[context_start..context_end])
             .map(|s| Span::new(s.start + offset - context_start, s.end))
             .unwrap_or(text.span)
     };

@@ -43,22 +43,24 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
         .filter_map(|(i, c)| prompt(c).map(|p| (i, normalise(p))))
         .filter(|(_, p)| !p.is_empty())
         .collect();
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    // Exact duplicates, grouped by their normalised text in one pass.
+    let mut exact_groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
     let mut exact = vec![false; cards.len()];
     for (i, text) in &prompts {
-        if let Some(&j) = first.get(text.as_str()) {
-            exact[*i] = true;
-            warn(
-                loaded,
-                Code::DuplicateQuestion,
-                &cards[*i],
-                &cards[j],
-                "asks the same question as",
-                report,
-            );
-        } else {
-            first.insert(text, *i);
+        match group_of.get(text.as_str()) {
+            Some(&g) => {
+                exact[*i] = true;
+                exact_groups[g].push(*i);
+            }
+            None => {
+                group_of.insert(text, exact_groups.len());
+                exact_groups.push(vec![*i]);
+            }
         }
+    }
+    for group in exact_groups.iter().filter(|g| g.len() > 1) {
+        report_group(loaded, Code::DuplicateQuestion, group, report);
     }
     // The questions left, each with a character histogram: a cheap lower
     // bound on the edit distance that rules out almost every pair.
@@ -67,7 +69,9 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
         .filter(|(i, _)| !exact[*i])
         .map(|(i, t)| (*i, t.as_str(), Histogram::of(t)))
         .collect();
-    let mut reported: Vec<(usize, usize)> = Vec::new();
+    // Similar neighbours are joined into groups (union-find), so a templated
+    // bank gets one warning per family of questions, not one per pair.
+    let mut groups = UnionFind::new(candidates.len());
     for reversed in [false, true] {
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         if reversed {
@@ -83,28 +87,56 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
         }
         for (position, &a) in order.iter().enumerate() {
             for &b in order.iter().skip(position + 1).take(NEIGHBOURS) {
-                let ((i, text, histogram), (j, other, other_histogram)) =
-                    (&candidates[a], &candidates[b]);
-                let pair = ((*i).min(*j), (*i).max(*j));
-                if reported.contains(&pair) {
+                if groups.find(a) == groups.find(b) {
                     continue;
                 }
+                let ((_, text, histogram), (_, other, other_histogram)) =
+                    (&candidates[a], &candidates[b]);
                 let limit = max_distance(text, other, rules.near_duplicate_similarity);
                 if histogram.distance_bound(other_histogram) > limit {
                     continue;
                 }
                 if similar(text, other, rules.near_duplicate_similarity) {
-                    reported.push(pair);
-                    warn(
-                        loaded,
-                        Code::NearDuplicateQuestion,
-                        &cards[pair.1],
-                        &cards[pair.0],
-                        "asks nearly the same question as",
-                        report,
-                    );
+                    groups.union(a, b);
                 }
             }
+        }
+    }
+    let mut near_groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, (i, _, _)) in candidates.iter().enumerate() {
+        near_groups.entry(groups.find(k)).or_default().push(*i);
+    }
+    let mut near_groups: Vec<Vec<usize>> =
+        near_groups.into_values().filter(|g| g.len() > 1).collect();
+    for group in &mut near_groups {
+        group.sort_unstable();
+    }
+    near_groups.sort_unstable();
+    for group in &near_groups {
+        report_group(loaded, Code::NearDuplicateQuestion, group, report);
+    }
+}
+
+/// Disjoint sets of candidates, with path halving.
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind((0..n).collect())
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
         }
     }
 }
@@ -209,44 +241,152 @@ fn normalise(text: &str) -> String {
         .join(" ")
 }
 
-fn warn(
+/// `text` with each run of digits as one `#` (`card 12` and `card 7` match).
+fn digits_masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How many other members a group's warning shows as places; the JSON form
+/// lists every member.
+const SHOWN_PLACES: usize = 3;
+
+/// One warning for a group of cards (in bank order) asking the same or
+/// nearly the same question, located at the first.
+fn report_group(
     loaded: &LoadedBank,
     code: Code,
-    card: &Card,
-    earlier: &Card,
-    verb: &str,
+    members: &[usize],
     report: &mut dyn FnMut(Diagnostic),
 ) {
     let source = &loaded.source;
-    let field = card
-        .question
-        .as_ref()
-        .or(card.text.as_ref())
-        .map_or(card.id.span, |f| f.span);
-    let earlier_field = earlier
-        .question
-        .as_ref()
-        .or(earlier.text.as_ref())
-        .map_or(earlier.id.span, |f| f.span);
-    report(
-        Diagnostic::new(
-            code,
-            source,
-            field,
-            format!(
-                "card `{}` {verb} card `{}`",
-                card.id.value, earlier.id.value
-            ),
+    let cards = &loaded.bank.cards;
+    let place = |i: usize| {
+        cards[i]
+            .question
+            .as_ref()
+            .or(cards[i].text.as_ref())
+            .map_or(cards[i].id.span, |f| f.span)
+    };
+    let id = |i: usize| format!("`{}`", cards[i].id.value);
+    let names = if members.len() <= 4 {
+        members
+            .iter()
+            .map(|&i| id(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!(
+            "{}, {} … {}",
+            id(members[0]),
+            id(members[1]),
+            id(members[members.len() - 1])
         )
-        .label("this question")
-        .related(source, earlier_field, "the other question")
-        .hint("merge the two cards, or make each question ask something distinct"),
-    );
+    };
+    let only_numbers = {
+        let masked: Vec<String> = members
+            .iter()
+            .filter_map(|&i| prompt(&cards[i]))
+            .map(|p| digits_masked(&normalise(p)))
+            .collect();
+        masked.windows(2).all(|w| w[0] == w[1])
+    };
+    let n = members.len();
+    let message = match (code, only_numbers) {
+        (Code::DuplicateQuestion, _) => format!("{n} cards ask the same question: {names}"),
+        (_, true) => format!("{n} questions differ only in a number: {names}"),
+        _ => format!("{n} cards ask nearly the same question: {names}"),
+    };
+    let mut diagnostic = Diagnostic::new(code, source, place(members[0]), message)
+        .label(format!("first of {n}"))
+        .hint(if code == Code::DuplicateQuestion {
+            "merge the cards, or make each question ask something distinct".to_string()
+        } else {
+            format!(
+                "merge them or make each ask something distinct; if the deck is templated on purpose, allow it: `lints: {{{code}: allow}}` in the bank, or `--allow {code}`"
+            )
+        });
+    for &i in &members[1..] {
+        diagnostic = diagnostic.member(source, place(i), cards[i].id.value.clone());
+    }
+    for &i in members.iter().skip(1).take(SHOWN_PLACES) {
+        diagnostic = diagnostic.related(source, place(i), format!("`{}`", cards[i].id.value));
+    }
+    if n - 1 > SHOWN_PLACES {
+        diagnostic
+            .message
+            .push_str(&format!(" ({} more not shown here)", n - 1 - SHOWN_PLACES));
+    }
+    report(diagnostic);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diagnostics(questions: &[&str]) -> Vec<Diagnostic> {
+        let mut yaml = String::from("deck:\n  id: d\n  name: D\ncards:\n");
+        for (i, q) in questions.iter().enumerate() {
+            yaml.push_str(&format!(
+                "  - id: c{i}\n    question: {q}\n    answer: A.\n"
+            ));
+        }
+        let source = crate::source::SourceFile::new("d.yaml", yaml);
+        let mut found = crate::diagnostics::Diagnostics::new();
+        let bank = crate::load::load_source(&source, &mut found).unwrap();
+        let loaded = LoadedBank {
+            source,
+            base_dir: ".".into(),
+            bank,
+        };
+        let mut out = Vec::new();
+        check(&loaded, &Rules::default(), &mut |d| out.push(d));
+        out
+    }
+
+    #[test]
+    fn templated_questions_give_one_warning_per_group_with_every_member() {
+        let questions: Vec<String> = (1..=40)
+            .map(|i| format!("What does function number {i} of the module return"))
+            .collect();
+        let refs: Vec<&str> = questions.iter().map(String::as_str).collect();
+        let found = diagnostics(&refs);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let d = &found[0];
+        assert_eq!(d.code, Code::NearDuplicateQuestion);
+        assert!(
+            d.message
+                .starts_with("40 questions differ only in a number"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.members.len(), 39);
+        assert_eq!(d.related.len(), SHOWN_PLACES);
+        assert_eq!(d.line, 6, "at the first question");
+        let exact = diagnostics(&[
+            "What is Django",
+            "What is Django?",
+            "Unrelated question here",
+            "what is django",
+        ]);
+        assert_eq!(exact.len(), 1, "{exact:#?}");
+        assert!(
+            exact[0]
+                .message
+                .starts_with("3 cards ask the same question"),
+            "{}",
+            exact[0].message
+        );
+    }
 
     #[test]
     fn banded_distance_agrees_with_full_levenshtein() {

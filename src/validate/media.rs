@@ -38,9 +38,7 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
     let description = loaded.bank.deck.description.iter();
     for field in description.chain(fields) {
         for written in markup::media_destinations(&field.value) {
-            let span = source
-                .find_in(Span::new(field.span.start, source.text().len()), &written)
-                .unwrap_or(field.span);
+            let span = source.find_in(field.span, &written).unwrap_or(field.span);
             if by_written.contains_key(&written) {
                 continue;
             }

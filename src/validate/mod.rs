@@ -5,6 +5,7 @@
 mod cards;
 mod duplicates;
 pub mod limits;
+pub mod lints;
 mod media;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -19,6 +20,9 @@ pub struct Rules {
     pub max_field_chars: usize,
     /// Questions at least this similar (0–1) get a `near-duplicate-question` warning.
     pub near_duplicate_similarity: f64,
+    /// Lint levels from the command line (`--allow`, `--warn`, `--deny`),
+    /// which override the bank's `lints:` table.
+    pub lint_levels: std::collections::BTreeMap<crate::diagnostics::Code, crate::model::LintLevel>,
 }
 
 impl Default for Rules {
@@ -26,6 +30,7 @@ impl Default for Rules {
         Rules {
             max_field_chars: 2000,
             near_duplicate_similarity: 0.9,
+            lint_levels: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -46,8 +51,17 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
     let mut report = |d: Diagnostic| diagnostics.push(d);
     cards::check(bank, &mut report);
     limits::check(bank, &mut report);
+    lints::check(bank, &mut report);
     let media = resolve_media(bank, &mut report);
-    duplicates::check(bank, rules, &mut report);
+    let levels = lints::levels(&bank.bank.lints, &rules.lint_levels);
+    let allowed = |code| levels.get(&code) == Some(&crate::model::LintLevel::Allow);
+    // A deck that allows both duplicate lints does not pay for the search.
+    if !(allowed(crate::diagnostics::Code::DuplicateQuestion)
+        && allowed(crate::diagnostics::Code::NearDuplicateQuestion))
+    {
+        duplicates::check(bank, rules, &mut report);
+    }
+    lints::apply(&mut diagnostics, &levels);
     Validation { diagnostics, media }
 }
 

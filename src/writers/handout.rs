@@ -41,25 +41,28 @@ pub fn sections<'a>(
     deck: &'a Deck,
     media_url: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Section<'a>> {
-    let mut topics: Vec<String> = Vec::new();
+    // Cards grouped by topic in one pass, topics in order of first appearance.
+    let mut topics: Vec<(&str, Vec<&DeckCard>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for card in &deck.cards {
-        let topic = card.topic.clone().unwrap_or_else(|| NO_TOPIC.to_string());
-        if !topics.contains(&topic) {
-            topics.push(topic);
-        }
+        let topic = card.topic.as_deref().unwrap_or(NO_TOPIC);
+        let at = *index.entry(topic).or_insert_with(|| {
+            topics.push((topic, Vec::new()));
+            topics.len() - 1
+        });
+        topics[at].1.push(card);
     }
-    if let Some(i) = topics.iter().position(|t| t == NO_TOPIC) {
+    if let Some(i) = topics.iter().position(|(t, _)| *t == NO_TOPIC) {
         let other = topics.remove(i);
         topics.push(other);
     }
     let mut number = 0;
     topics
         .into_iter()
-        .map(|topic| {
-            let items = deck
-                .cards
-                .iter()
-                .filter(|c| c.topic.as_deref().unwrap_or(NO_TOPIC) == topic)
+        .map(|(topic, cards)| {
+            let topic = topic.to_string();
+            let items = cards
+                .into_iter()
                 .map(|card| {
                     number += 1;
                     let (question, answer) = question_answer(deck, card, media_url);

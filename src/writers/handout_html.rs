@@ -2,7 +2,7 @@
 //! as data URIs, no script, no network requests) that prints cleanly and
 //! reads well on screen. No question/answer block is split across pages.
 //!
-//! Printed in headless Chromium by `tests/handout_print.rs`, which checks the
+//! Printed in headless Chromium by `tests/integration/handout_print.rs`, which checks the
 //! page count, that every question is in the PDF and that no card is cut.
 //!
 //! Page numbers and the running header are CSS `@page` margin boxes

@@ -78,7 +78,7 @@ mod tests {
     use crate::testing::showcase_deck;
 
     /// The package's notes, cards and note types as readable text. Whether
-    /// Anki accepts them is proven by tests/anki_import.rs in real Anki.
+    /// Anki accepts them is proven by tests/integration/anki_import.rs in real Anki.
     fn describe(apkg: &[u8]) -> String {
         let mut zip = zip::ZipArchive::new(Cursor::new(apkg)).unwrap();
         let names: Vec<String> = (0..zip.len())

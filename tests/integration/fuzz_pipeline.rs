@@ -9,11 +9,11 @@
 //!
 //! Every test run tries 1,000 cases (a few seconds in the release profile that
 //! `scripts/test.sh` uses). To fuzz longer:
-//! `PROPTEST_CASES=20000 cargo test --release --test fuzz_pipeline`.
-//! A failing case is shrunk and saved in `tests/fuzz_pipeline.proptest-regressions`;
+//! `PROPTEST_CASES=20000 cargo test --release --test integration fuzz_pipeline`.
+//! A failing case is shrunk and saved in `tests/integration/fuzz_pipeline.proptest-regressions`;
 //! commit that file so every later run replays it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

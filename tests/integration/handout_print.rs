@@ -30,7 +30,7 @@
 //! To look at the pages yourself: `tests/print/render.sh` (PNG per page and a
 //! screen screenshot).
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, replace_images};
 use std::path::{Path, PathBuf};

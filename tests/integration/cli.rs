@@ -1,7 +1,7 @@
 //! The command line as a user meets it: help, starter bank, schema, warnings,
 //! exit statuses, filters, atomic and reproducible builds.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, files_below, flashdeck, repo, run};
 
@@ -130,11 +130,11 @@ fn warnings_pass_unless_denied() {
         .map(|(code, line, _)| (code, line))
         .collect();
     assert!(
-        codes.contains(&("duplicate-question".into(), 9)),
+        codes.contains(&("duplicate-question".into(), 6)),
         "{codes:?}"
     );
     assert!(
-        codes.contains(&("near-duplicate-question".into(), 15)),
+        codes.contains(&("near-duplicate-question".into(), 12)),
         "{codes:?}"
     );
     assert!(codes.contains(&("long-field".into(), 16)), "{codes:?}");
@@ -472,6 +472,17 @@ fn a_large_bank_reports_the_same_positions_as_a_small_one() {
             run(flashdeck(dir.path()).args(["check", "--format", "json", name]));
         (status, positions(&stdout))
     };
+    // The places of a duplicate group's other members (deep in the file).
+    let member_places = |name: &str| -> Vec<(u64, u64)> {
+        let (_, stdout, _) = run(flashdeck(dir.path()).args(["check", "--format", "json", name]));
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json["diagnostics"][0]["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["line"].as_u64().unwrap(), m["column"].as_u64().unwrap()))
+            .collect()
+    };
 
     let valid = bank(None);
     assert!(
@@ -482,7 +493,10 @@ fn a_large_bank_reports_the_same_positions_as_a_small_one() {
     let (status, found) = diagnostics("big.yaml");
     assert_eq!(status, 0, "{found:?}");
     let again = line_of(&valid, "  - id: again") as u64 + 1;
-    assert_eq!(found, vec![("duplicate-question".to_string(), again, 15)]);
+    // The group is placed at its first member's question (after `topic:`).
+    let first = line_of(&valid, "  - id: card-0\n") as u64 + 2;
+    assert_eq!(found, vec![("duplicate-question".to_string(), first, 15)]);
+    assert_eq!(member_places("big.yaml"), vec![(again, 15)]);
 
     let broken = bank(Some(4321));
     write(dir.path(), "broken.yaml", &broken);
@@ -492,5 +506,95 @@ fn a_large_bank_reports_the_same_positions_as_a_small_one() {
     assert!(
         found.contains(&("unknown-key".to_string(), typo, 5)),
         "{found:?}"
+    );
+}
+
+const TEMPLATED: &str = "deck:\n  id: t\n  name: T\ncards:\n  - id: q1\n    question: What does function number 1 of the module return?\n    answer: One.\n  - id: q2\n    question: What does function number 2 of the module return?\n    answer: Two.\n  - id: q3\n    question: What does function number 3 of the module return?\n    answer: Three.\n";
+
+fn check_json(dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let (status, stdout, stderr) = run(flashdeck(dir)
+        .args(["check", "--format", "json"])
+        .args(args));
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    (status, json)
+}
+
+#[test]
+fn near_duplicates_are_one_group_and_lint_levels_come_from_the_command_line_and_the_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "t.yaml", TEMPLATED);
+    // One warning for the group, every member in the JSON form.
+    let (status, json) = check_json(dir.path(), &["t.yaml"]);
+    assert_eq!(status, 0);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{json}");
+    let group = &diagnostics[0];
+    assert_eq!(group["code"], "near-duplicate-question");
+    assert_eq!(group["severity"], "warning");
+    assert!(
+        group["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 questions differ only in a number"),
+        "{group}"
+    );
+    let members: Vec<&str> = group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["card"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["q2", "q3"], "the members besides the first");
+    assert_eq!(group["line"], 6);
+
+    let (status, json) = check_json(
+        dir.path(),
+        &["t.yaml", "--allow", "near-duplicate-question"],
+    );
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+    let (status, json) = check_json(dir.path(), &["t.yaml", "--deny", "near-duplicate-question"]);
+    assert_eq!(status, 1, "{json}");
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
+
+    // The bank's own table, which the command line overrides.
+    let with_lints = TEMPLATED.replace(
+        "cards:\n",
+        "lints:\n  near-duplicate-question: allow\ncards:\n",
+    );
+    write(dir.path(), "t.yaml", &with_lints);
+    let (status, json) = check_json(dir.path(), &["t.yaml"]);
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+    let (_, json) = check_json(dir.path(), &["t.yaml", "--warn", "near-duplicate-question"]);
+    assert_eq!(json["warnings"].as_u64(), Some(1), "{json}");
+
+    // Errors cannot be lowered, and unknown codes are named.
+    write(
+        dir.path(),
+        "t.yaml",
+        &TEMPLATED.replace(
+            "cards:\n",
+            "lints:\n  media-missing: allow\n  near-duplicate-questoin: allow\ncards:\n",
+        ),
+    );
+    let (status, json) = check_json(dir.path(), &["t.yaml"]);
+    assert_eq!(status, 1);
+    let codes: Vec<(&str, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert!(codes.contains(&("invalid-lint", 5)), "{codes:?}");
+    assert!(codes.contains(&("unknown-key", 6)), "{codes:?}");
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["check", "t.yaml", "--allow", "media-missing"]));
+    assert_eq!(status, 2);
+    assert!(stderr.contains("cannot be lowered"), "{stderr}");
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["check", "t.yaml", "--allow", "no-such-code"]));
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("near-duplicate-question"),
+        "lists the warnings: {stderr}"
     );
 }

@@ -8,7 +8,7 @@
 //!
 //! Chromium is required (`.ci/install-print-deps.sh`); the test fails without it.
 
-mod common;
+use crate::common;
 
 use common::html::{apkg_fields, chromium, dump_dom};
 use common::{flashdeck, repo, run};

@@ -1,7 +1,7 @@
 //! The Quizlet file, split the way Quizlet splits pasted text: literally on
 //! the chosen separators, no quoting. Every card must survive with its text.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

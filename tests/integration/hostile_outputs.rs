@@ -22,7 +22,7 @@
 //!
 //! Chromium is required (`.ci/install-print-deps.sh`); the test fails without it.
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;

@@ -1,7 +1,7 @@
 //! `out/` is committed: it must be exactly what `flashdeck build` makes of
 //! `source/` and its lock files today.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, files_below, flashdeck, repo, run};
 

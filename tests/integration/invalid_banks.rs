@@ -2,7 +2,7 @@
 //! reported with the right code at the right line and column, exit with
 //! status 1, and make `build` write nothing at all.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! sparse files or symbolic-link loops): nothing hangs, nothing reads without
 //! bound, nothing is half-replaced, and nothing is left behind.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

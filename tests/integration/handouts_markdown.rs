@@ -2,7 +2,7 @@
 //! per card, the same numbers in the quiz and its answer key, working contents
 //! links, and every reference link intact.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

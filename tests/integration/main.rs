@@ -1,0 +1,19 @@
+//! flashdeck's integration tests, in one test binary (linking one binary
+//! instead of one per file saves minutes on a fresh two-core machine). Each
+//! module tests one area; `cargo test --release --test integration cli::`
+//! runs one of them.
+
+mod common;
+
+mod anki_import;
+mod card_style;
+mod cli;
+mod fuzz_pipeline;
+mod handout_print;
+mod handouts_markdown;
+mod hostile_files;
+mod hostile_outputs;
+mod invalid_banks;
+mod msrv;
+mod out_is_current;
+mod quizlet;
