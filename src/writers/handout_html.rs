@@ -48,8 +48,17 @@ impl Writer for HandoutHtmlWriter {
             escape_braces: false,
         };
         let render = |md: &str| to_html(md, &options);
-        // Typesetting rewrites HTML, so the page sanitizes once more, last.
-        let render = |md: &str| sanitize_html(&typeset_math(&render(md)));
+        // Typesetting rewrites HTML, so a field with math is sanitized once
+        // more, last (without math, `to_html`'s sanitizing was the last step).
+        let render = |md: &str| {
+            let html = render(md);
+            let typeset = typeset_math(&html);
+            if typeset == html {
+                html
+            } else {
+                sanitize_html(&typeset)
+            }
+        };
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
         // `::` separates Anki subdecks; on paper a path reads better.
         let name = deck

@@ -135,13 +135,22 @@ pub fn escape_markdown_text(text: &str) -> String {
 }
 
 /// Replaces byte ranges of `text`; overlapping later edits are dropped.
+/// One pass over the text, however many edits (replacing in place, one edit
+/// at a time, was quadratic on a hostile sheet with an edit on every line).
 fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
+    if edits.is_empty() {
+        return text.to_string();
+    }
     edits.sort_by_key(|(range, _)| range.start);
     edits.dedup_by(|later, earlier| later.0.start < earlier.0.end);
-    let mut out = text.to_string();
-    for (range, replacement) in edits.into_iter().rev() {
-        out.replace_range(range, &replacement);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
     }
+    out.push_str(&text[at..]);
     out
 }
 

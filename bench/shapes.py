@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Linear cost for every shape of bank people write: each shape is generated
+at doubling sizes and checked (`flashdeck check`, and for the card-count
+shapes `flashdeck build --format apkg` too); the table shows time, peak
+memory, and the time ratio to the previous size, which stays near 2 when the
+cost grows in a straight line (near 4 would be quadratic).
+
+    python3 bench/shapes.py                 # every shape, default sizes
+    python3 bench/shapes.py --shapes templated,varied --scale 2
+
+Banks and outputs live under target/bench/shapes/.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench" / "shapes"
+FLASHDECK = ROOT / "target" / "release" / "flashdeck"
+sys.path.insert(0, str(ROOT / "bench"))
+import gen_bank  # noqa: E402
+
+HEAD = "deck:\n  id: shape\n  name: Shape\ncards:\n"
+
+
+def varied(n, folder):
+    rng = gen_bank.random.Random(n)
+    text = HEAD + "".join(gen_bank.card(rng, i) for i in range(n))
+    (folder / "bank.yaml").write_text(text)
+
+
+def templated(n, folder):
+    """Numbered questions that share most of their words (the issue's case)."""
+    cards = "".join(
+        f"  - id: q-{i}\n    question: \"Question {i}: what does function number {i} of the helpers module return?\"\n"
+        f"    answer: It returns {i} squared, {i * i}.\n" for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def identical(n, folder):
+    cards = "".join(f"  - id: q-{i}\n    question: What is Django?\n    answer: A framework, take {i}.\n" for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def huge_field(kib, folder):
+    """One card whose answer is `kib` KiB of Markdown paragraphs."""
+    paragraph = "Django's ORM turns `QuerySet` calls into SQL; see **lazy** evaluation. " * 10 + "\n\n"
+    body = (paragraph * (kib * 1024 // len(paragraph) + 1))[: kib * 1024]
+    indented = "".join("      " + line + "\n" if line else "\n" for line in body.split("\n"))
+    (folder / "bank.yaml").write_text(HEAD + "  - id: big\n    question: Long?\n    answer: |\n" + indented)
+
+
+def many_tags(n, folder):
+    """One card with n tags."""
+    tags = ", ".join(f"tag-{i}" for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + f"  - id: t\n    question: Tags?\n    answer: Many.\n    tags: [{tags}]\n")
+
+
+def deep_tags(n, folder):
+    """n cards, each with a 50-level tag hierarchy."""
+    cards = "".join(
+        f"  - id: q-{i}\n    question: Card {i} about part {i % 13} of the deep tag tree?\n    answer: Yes, {i}.\n"
+        f"    tags: [{'::'.join(f'level{j}x{i % 7}' for j in range(50))}]\n" for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def entity_media(n, folder):
+    """n cards whose image path is written with an entity (`m&#46;png`)."""
+    (folder / "m.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    cards = "".join(
+        f"  - id: q-{i}\n    question: \"![diagram {i}](m&#46;png) What is shown in figure {i} of chapter {i % 17}?\"\n    answer: Figure {i}.\n"
+        for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def many_banks(n, folder):
+    """n banks of 50 cards each, checked in one run."""
+    rng = gen_bank.random.Random(n)
+    for b in range(n):
+        text = f"deck:\n  id: bank-{b}\n  name: Bank {b}\ncards:\n" + "".join(gen_bank.card(rng, i) for i in range(50))
+        (folder / f"bank-{b}.yaml").write_text(text)
+
+
+SHAPES = {
+    # name: (generator, sizes, unit, also build)
+    "varied": (varied, [10_000, 20_000, 40_000], "cards", True),
+    "templated": (templated, [10_000, 20_000, 40_000], "cards", True),
+    "identical": (identical, [10_000, 20_000, 40_000], "cards", False),
+    "huge-field": (huge_field, [128, 256, 512, 1000], "KiB", True),
+    "many-tags": (many_tags, [25_000, 50_000, 100_000], "tags", False),
+    "deep-tags": (deep_tags, [5_000, 10_000, 20_000], "cards", False),
+    "entity-media": (entity_media, [10_000, 20_000, 40_000], "cards", False),
+    "many-banks": (many_banks, [50, 100, 200], "banks", False),
+}
+
+
+def run_measured(cmd, cwd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0,):
+        sys.exit(f"{' '.join(map(str, cmd))} exited {code}:\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024, stderr.count("\nwarning[") + stderr.startswith("warning[")
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--generate":
+        SHAPES[sys.argv[2]][0](int(sys.argv[3]), Path(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every size")
+    args = parser.parse_args()
+    if not FLASHDECK.exists():
+        sys.exit("build first: cargo build --release")
+    print(f"{'shape':<13} {'size':>12} {'command':<13} {'time':>8} {'×prev':>6} {'peak MB':>8} {'warnings':>8}")
+    for name in args.shapes.split(","):
+        generate, sizes, unit, build = SHAPES[name]
+        for command in (["check"], ["build", "--format", "apkg"]) if build else (["check"],):
+            previous = None
+            for size in sizes:
+                size = int(size * args.scale)
+                folder = WORK / f"{name}-{size}"
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                # In a child process: a forked child's peak memory counts the
+                # parent's, so the parent never holds a generated bank.
+                subprocess.run([sys.executable, __file__, "--generate", name, str(size), str(folder)], check=True)
+                target = "." if name == "many-banks" else "bank.yaml"
+                cmd = [str(FLASHDECK), *command, target]
+                if command[0] == "build":
+                    cmd += ["--out", "out"]
+                seconds, peak, warnings = run_measured(cmd, folder)
+                ratio = f"{seconds / previous:.2f}" if previous else ""
+                previous = seconds
+                print(f"{name:<13} {size:>9} {unit:<3}"[:26].ljust(26)
+                      + f" {' '.join(command[:1]):<13} {seconds:>7.2f}s {ratio:>6} {peak:>8.0f} {warnings:>8}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
