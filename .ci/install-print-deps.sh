@@ -3,7 +3,8 @@
 # hostile_outputs.rs): headless Chromium to render and print pages,
 # poppler-utils (pdftotext, pdfinfo, pdftoppm) to read the PDFs back, and the
 # DejaVu fonts the page's CSS falls back to (so the PDF's text is extractable
-# and the layout is the same everywhere).
+# and the layout is the same everywhere), and pandoc, to check that the quiz
+# sheet's answer key starts a new page in pandoc's HTML and LaTeX routes.
 # Fast when everything is there: apt is only touched when something is missing.
 # Where it cannot install (no apt-get, not root and no sudo) it fails and says
 # exactly what to install by hand; it never passes silently.
@@ -13,9 +14,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v pdftotext && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-print-deps: chromium, poppler-utils and DejaVu fonts already installed"
+  echo "install-print-deps: chromium, poppler-utils, DejaVu fonts and pandoc already installed"
   exit 0
 fi
 
@@ -23,9 +25,10 @@ manual() {
   echo "install-print-deps: cannot install ${need[*]} here ($1)." >&2
   echo "  The print and browser tests need: a headless Chromium on PATH as \`chromium\`," >&2
   echo "  poppler's pdftotext/pdfinfo/pdftoppm, and the DejaVu fonts." >&2
-  echo "  Debian/Ubuntu: sudo apt-get install chromium poppler-utils fonts-dejavu-core" >&2
-  echo "  Fedora:        sudo dnf install chromium poppler-utils dejavu-sans-fonts" >&2
-  echo "  macOS:         brew install --cask chromium && brew install poppler" >&2
+  echo "  pandoc (the quiz sheet's pandoc routes)." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install chromium poppler-utils fonts-dejavu-core pandoc" >&2
+  echo "  Fedora:        sudo dnf install chromium poppler-utils dejavu-sans-fonts pandoc" >&2
+  echo "  macOS:         brew install --cask chromium && brew install poppler pandoc" >&2
   exit 1
 }
 
@@ -38,7 +41,7 @@ else
   manual "not root, and no sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-echo "install-print-deps: installing ${need[*]} with apt-get (for the print and browser tests; about 150 MB)"
+echo "install-print-deps: installing ${need[*]} with apt-get (for the print, browser and pandoc tests; about 200 MB)"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 command -v chromium >/dev/null || manual "apt-get ran, but chromium is still missing"

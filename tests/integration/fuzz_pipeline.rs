@@ -10,7 +10,7 @@
 //! Every test run tries 1,000 cases (a few seconds in the release profile that
 //! `scripts/test.sh` uses). To fuzz longer:
 //! `PROPTEST_CASES=20000 cargo test --release --test integration fuzz_pipeline`.
-//! A failing case is shrunk and saved in `tests/integration/fuzz_pipeline.proptest-regressions`;
+//! A failing case is shrunk and saved in `tests/proptest-regressions/fuzz_pipeline.txt`;
 //! commit that file so every later run replays it.
 
 use crate::common;

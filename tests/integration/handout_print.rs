@@ -431,7 +431,7 @@ fn build_html(bank: &Path, out: &Path, epoch: &str) {
 }
 
 /// Finds the tools, or fails saying how to install them.
-fn tools() -> (PathBuf, PathBuf, PathBuf) {
+pub(crate) fn tools() -> (PathBuf, PathBuf, PathBuf) {
     let find = |name: &str| -> PathBuf {
         let paths = std::env::var_os("PATH").unwrap_or_default();
         std::env::split_paths(&paths)
@@ -442,7 +442,7 @@ fn tools() -> (PathBuf, PathBuf, PathBuf) {
     (find("chromium"), find("pdftotext"), find("pdfinfo"))
 }
 
-fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, profile: &Path) {
+pub(crate) fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, profile: &Path) {
     std::fs::create_dir_all(profile).unwrap();
     let mut child = Command::new(chromium)
         .args([
@@ -498,7 +498,7 @@ fn page_count(pdfinfo: &Path, pdf: &Path) -> usize {
 }
 
 /// The text of each page: `pdftotext -layout` ends every page with a form feed.
-fn page_texts(pdftotext: &Path, pdf: &Path) -> Vec<String> {
+pub(crate) fn page_texts(pdftotext: &Path, pdf: &Path) -> Vec<String> {
     let output = Command::new(pdftotext)
         .args(["-layout", "-enc", "UTF-8"])
         .arg(pdf)

@@ -16,4 +16,5 @@ mod hostile_outputs;
 mod invalid_banks;
 mod msrv;
 mod out_is_current;
+mod pandoc_routes;
 mod quizlet;

@@ -143,7 +143,7 @@ pub fn media_destinations(markdown: &str) -> Vec<String> {
 /// output uses for a media file of the deck, or, when NAME is not one (it was
 /// assembled by rendering, say from `[sou<!-- -->nd:…]`), to text Anki does
 /// not play.
-pub(crate) fn rewrite_sound_tags(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn rewrite_sound_tags(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
     if !html.contains("[sound:") {
         return html.to_string();
     }

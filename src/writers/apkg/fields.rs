@@ -27,10 +27,13 @@ pub fn note_fields(deck: &Deck, card: &DeckCard) -> Vec<String> {
         CardType::Cloze => vec![html(&card.text, true), extra, references],
         CardType::TypeIn => {
             // The typed answer is compared with the field's text: keep it plain.
+            // Plain text can still spell a `[sound:…]` once tags are gone
+            // (`[sou</b>nd:…]`): only deck media may be named there too.
             let answer = crate::transform::markup::to_plain_text(&card.answer);
+            let answer = html_escape::encode_text(&answer);
             vec![
                 html(&card.question, false),
-                html_escape::encode_text(&answer).into_owned(),
+                crate::transform::markup::rewrite_sound_tags(&answer, &media_url),
                 extra,
                 references,
             ]
