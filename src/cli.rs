@@ -217,6 +217,19 @@ impl Ui {
         }
     }
 
+    /// `error[code]: message`, as diagnostics print.
+    fn error_with_code(&self, code: crate::diagnostics::Code, message: &str) {
+        let mut err = std::io::stderr();
+        if self.color {
+            let _ = writeln!(
+                err,
+                "\x1b[1;31merror[{code}]\x1b[0m\x1b[1m:\x1b[0m {message}"
+            );
+        } else {
+            let _ = writeln!(err, "error[{code}]: {message}");
+        }
+    }
+
     fn status(&self, verb: &str, message: &str) {
         if self.quiet {
             return;
@@ -518,8 +531,8 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             EXIT_ERROR
         }
         Err(BuildFailure::Selection(problems)) => {
-            for problem in &problems {
-                ui.error(problem);
+            for (code, problem) in &problems {
+                ui.error_with_code(*code, problem);
             }
             eprintln!(
                 "help: `--tag`, `--exclude-tag` and `--id` choose cards; `flashdeck check` lists nothing to fix here. Nothing was written."

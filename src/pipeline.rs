@@ -175,8 +175,9 @@ pub enum BuildFailure {
     /// Reading or writing failed (exit 2).
     Io(String),
     /// `--id` names no card, or the filters keep no card of a deck (exit 1):
-    /// an empty deck would replace the outputs people use.
-    Selection(Vec<String>),
+    /// an empty deck would replace the outputs people use. Each problem with
+    /// its code (`unknown-card-id`, `empty-selection`).
+    Selection(Vec<(Code, String)>),
 }
 
 /// One built deck.
@@ -271,10 +272,13 @@ pub fn build(
         );
         deck.retain(&options.filter);
         if deck.cards.is_empty() {
-            selection_problems.push(format!(
-                "the selection keeps no card of {} ({})",
-                deck.id,
-                path.display()
+            selection_problems.push((
+                Code::EmptySelection,
+                format!(
+                    "the selection keeps no card of {} ({})",
+                    deck.id,
+                    path.display()
+                ),
             ));
         }
         if let Some(source) = &source {
@@ -325,7 +329,13 @@ pub fn build(
     }
     for id in &options.filter.ids {
         if !named_ids.contains(id) {
-            selection_problems.insert(0, format!("`--id {id}` names no card of the banks built"));
+            selection_problems.insert(
+                0,
+                (
+                    Code::UnknownCardId,
+                    format!("`--id {id}` names no card of the banks built"),
+                ),
+            );
         }
     }
     if !selection_problems.is_empty() {

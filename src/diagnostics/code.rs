@@ -95,6 +95,10 @@ codes! {
     InvalidLock = "invalid-lock", Error;
     /// A `lints:` level that is not allow, warn or deny, or that would lower an error.
     InvalidLint = "invalid-lint", Error;
+    /// `build`'s filters keep no card of a deck (an empty deck would replace the outputs).
+    EmptySelection = "empty-selection", Error;
+    /// `build --id` names no card of the banks built.
+    UnknownCardId = "unknown-card-id", Error;
     /// A referenced media file does not exist.
     MediaMissing = "media-missing", Error;
     /// A media path leaves the bank's folder.
