@@ -107,6 +107,12 @@ pub fn remove_leftovers<'a>(dirs: impl IntoIterator<Item = &'a Path>) {
 }
 
 fn remove_matching(dir: &Path, prefix: &str, folders: bool) {
+    // A bank in the current folder has an empty parent.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -16,7 +16,7 @@ use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
 use crate::validate::{MediaFile, Rules, validate};
 use crate::writers::apkg::notetypes::style_fingerprint;
-use crate::writers::{Format, OutputFile, WriterOptions, quizlet, writer_for};
+use crate::writers::{Format, WriterOptions, quizlet, writer_for};
 
 /// A bank that passed loading, with its resolved media.
 pub struct CheckedBank {
@@ -208,7 +208,8 @@ struct Planned {
     deck_id: String,
     cards: usize,
     media: usize,
-    files: Vec<OutputFile>,
+    /// Its outputs, already written to temporary files beside their targets.
+    staged: Vec<Staged>,
     /// The lock file's new text, when the lock changed.
     lock_text: Option<String>,
 }
@@ -224,6 +225,20 @@ pub fn build(
 ) -> Result<BuildSummary, BuildFailure> {
     report.diagnostics = Diagnostics::new();
     report.sources.clear();
+    // Leftovers of an earlier build that was killed, before this one stages
+    // anything: temporary files in the folders it writes to (the output
+    // folder, each deck's media folder, each bank's folder), scratch folders
+    // in the temp folder.
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    dirs.insert(options.out_dir.clone());
+    for checked in &report.banks {
+        let deck_id = &checked.loaded.bank.deck.id.value;
+        dirs.insert(options.out_dir.join("media").join(deck_id));
+        if let Some(parent) = lock_path(checked.loaded.source.path()).parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+    }
+    remove_leftovers(dirs.iter().map(PathBuf::as_path));
     let mut timings = Timings::start();
     let now = crate::lock::now();
     let mut planned: Vec<Planned> = Vec::new();
@@ -305,25 +320,33 @@ pub fn build(
             notetype_modified,
             ..options.writer_options.clone()
         };
-        let mut files = Vec::new();
-        for format in &options.formats {
-            let writer = writer_for(*format, &writer_options);
-            files.extend(
-                writer
-                    .write(&deck)
-                    .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?,
-            );
-            timings.phase(&format!("write {}", format.name()));
-        }
+        // Each writer's files go to temporary files as soon as they are made,
+        // so a build never holds every output in memory; nothing is replaced
+        // until every file of every deck is staged (dropping a staged file on
+        // a later failure removes it).
+        let mut staged = Vec::new();
         // Writers may share files (both Markdown sheets ship their media).
         let mut seen = std::collections::BTreeSet::new();
-        files.retain(|f| seen.insert(f.path.clone()));
+        for format in &options.formats {
+            let writer = writer_for(*format, &writer_options);
+            let mut files = writer
+                .write(&deck)
+                .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?;
+            files.retain(|f| seen.insert(f.path.clone()));
+            staged.extend(stage_all(&options.out_dir, &files).map_err(|e| {
+                BuildFailure::Io(format!(
+                    "cannot write to {}: {e}; nothing was replaced",
+                    options.out_dir.display()
+                ))
+            })?);
+            timings.phase(&format!("write {}", format.name()));
+        }
         planned.push(Planned {
             bank: path,
             deck_id: deck.id.clone(),
             cards: deck.cards.len(),
             media: deck.media.len(),
-            files,
+            staged,
             lock_text,
         });
     }
@@ -362,33 +385,12 @@ pub fn build(
         }
     }
     timings.phase("checks before writing");
-    // Leftovers of an earlier build that was killed: temporary files in the
-    // folders this build writes to, scratch folders in the temp folder.
-    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    for plan in &planned {
-        for file in &plan.files {
-            if let Some(parent) = options.out_dir.join(&file.path).parent() {
-                dirs.insert(parent.to_path_buf());
-            }
-        }
-        if let Some(parent) = lock_path(&plan.bank).parent() {
-            dirs.insert(parent.to_path_buf());
-        }
-    }
-    remove_leftovers(dirs.iter().map(PathBuf::as_path));
     // Every file of every deck, locks included, is staged before the first
     // is replaced: a folder that cannot be written fails the build with the
     // old outputs and locks intact, never with outputs the lock disagrees with.
     let mut staged: Vec<(usize, Vec<Staged>)> = Vec::new();
     for (index, plan) in planned.iter_mut().enumerate() {
-        let mut files = stage_all(&options.out_dir, &plan.files).map_err(|e| {
-            BuildFailure::Io(format!(
-                "cannot write to {}: {e}; nothing was replaced",
-                options.out_dir.display()
-            ))
-        })?;
-        // The bytes are on disk now; memory goes back before the next deck.
-        plan.files = Vec::new();
+        let mut files = std::mem::take(&mut plan.staged);
         if let Some(text) = &plan.lock_text {
             let lock_file = lock_path(&plan.bank);
             files.push(stage(&lock_file, text.as_bytes()).map_err(|e| {
