@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::diagnostics::{self, Diagnostics};
 use crate::output::{Written, write_atomic};
 use crate::pipeline::{self, BuildFailure, BuildOptions, CheckReport};
+use crate::progress::Progress;
 use crate::transform::Filter;
 use crate::validate::Rules;
 use crate::writers::{Format, WriterOptions};
@@ -217,6 +218,12 @@ impl Ui {
         }
     }
 
+    /// Whether a progress line may be drawn: standard error is a terminal and
+    /// `-q` is not given.
+    fn progress(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+
     /// `error[code]: message`, as diagnostics print.
     fn error_with_code(&self, code: crate::diagnostics::Code, message: &str) {
         let mut err = std::io::stderr();
@@ -366,7 +373,9 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let mut report = pipeline::check(&paths, &rules);
+    let progress = Progress::new(ui.progress());
+    let mut report = pipeline::check_with_progress(&paths, &rules, &progress);
+    progress.finish();
     if args.banks.deny_warnings {
         report.diagnostics.deny_warnings();
     }
@@ -460,7 +469,9 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             notetype_modified: 0,
         },
     };
-    let mut report = pipeline::check(&options.banks, &options.rules);
+    let progress = Progress::new(ui.progress());
+    let mut report = pipeline::check_with_progress(&options.banks, &options.rules, &progress);
+    progress.finish();
     if options.deny_warnings {
         report.diagnostics.deny_warnings();
     }
@@ -473,7 +484,10 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         ));
         return exit_status(&report.diagnostics);
     }
-    match pipeline::build(report, &options) {
+    let progress = Progress::new(ui.progress());
+    let built = pipeline::build_with_progress(report, &options, &progress);
+    progress.finish();
+    match built {
         Ok(summary) => {
             ui.diagnostics(&summary.report);
             for deck in &summary.decks {

@@ -24,6 +24,7 @@ pub mod lock;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -12,6 +12,7 @@ use crate::load::load_bank;
 use crate::lock::{Lock, lock_path};
 use crate::model::LoadedBank;
 use crate::output::{Staged, Written, commit, remove_leftovers, stage, stage_all};
+use crate::progress::Progress;
 use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
 use crate::validate::{MediaFile, Rules, validate};
@@ -39,11 +40,22 @@ pub struct CheckReport {
 
 /// Loads and validates `paths`.
 pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
+    check_with_progress(paths, rules, &Progress::disabled())
+}
+
+/// [`check`], reporting each bank and stage to `progress`.
+pub fn check_with_progress(paths: &[PathBuf], rules: &Rules, progress: &Progress) -> CheckReport {
     let mut timings = Timings::start();
     let mut report = CheckReport::default();
     let mut deck_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut locks: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for path in paths {
+    for (n, path) in paths.iter().enumerate() {
+        progress.set(format!(
+            "    Checking {} (bank {} of {}): reading",
+            path.display(),
+            n + 1,
+            paths.len()
+        ));
         if let Some(first) = locks.get(&lock_path(path)) {
             report.diagnostics.push(
                 Diagnostic::for_file(
@@ -67,6 +79,13 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
         }
         let Some(loaded) = outcome.bank else { continue };
         timings.phase("load");
+        progress.set(format!(
+            "    Checking {} (bank {} of {}, {} cards): validating",
+            path.display(),
+            n + 1,
+            paths.len(),
+            loaded.bank.cards.len()
+        ));
         let validation = validate(&loaded, rules);
         timings.phase("validate");
         report.diagnostics.extend(validation.diagnostics);
@@ -219,9 +238,15 @@ struct Planned {
 /// diagnostics are taken as shown, and the sources are released as soon as
 /// each deck is built (a 100k-card bank's text is tens of MB); the summary
 /// holds only what the build itself found (lock and Quizlet problems).
-pub fn build(
+pub fn build(report: CheckReport, options: &BuildOptions) -> Result<BuildSummary, BuildFailure> {
+    build_with_progress(report, options, &Progress::disabled())
+}
+
+/// [`build`], reporting each deck and output format to `progress`.
+pub fn build_with_progress(
     mut report: CheckReport,
     options: &BuildOptions,
+    progress: &Progress,
 ) -> Result<BuildSummary, BuildFailure> {
     report.diagnostics = Diagnostics::new();
     report.sources.clear();
@@ -327,7 +352,17 @@ pub fn build(
         let mut staged = Vec::new();
         // Writers may share files (both Markdown sheets ship their media).
         let mut seen = std::collections::BTreeSet::new();
-        for format in &options.formats {
+        for (step, format) in options.formats.iter().enumerate() {
+            progress.set_bar(
+                &format!(
+                    "    Building {} ({} cards): writing {}",
+                    deck.id,
+                    deck.cards.len(),
+                    format.name()
+                ),
+                step,
+                options.formats.len(),
+            );
             let writer = writer_for(*format, &writer_options);
             let mut files = writer
                 .write(&deck)

@@ -598,3 +598,54 @@ fn near_duplicates_are_one_group_and_lint_levels_come_from_the_command_line_and_
         "lists the warnings: {stderr}"
     );
 }
+
+#[test]
+fn a_long_build_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bank = String::from(
+        "deck:\n  id: long\n  name: Long\nlints:\n  near-duplicate-question: allow\ncards:\n",
+    );
+    for i in 0..120_000 {
+        bank.push_str(&format!(
+            "  - id: q-{i}\n    question: \"Question {i}: what does function {i} return?\"\n    answer: \"`{i}` squared, {}.\"\n",
+            i * i
+        ));
+    }
+    write(dir.path(), "long.yaml", &bank);
+    let exe = env!("CARGO_BIN_EXE_flashdeck");
+    // `script` gives the command a terminal (util-linux, on every Debian).
+    let on_terminal = |extra: &str| {
+        let output = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{exe} build long.yaml --out out {extra}"),
+                "/dev/null",
+            ])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1764028800")
+            .output()
+            .expect("`script` (util-linux) runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    assert!(
+        shown.contains("Building long (120000 cards): writing") && shown.contains("/6 ("),
+        "no progress line on a terminal: {shown}"
+    );
+    assert!(
+        !on_terminal("-q").contains("Building long"),
+        "-q shows no progress"
+    );
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["build", "long.yaml", "--out", "out"]));
+    assert_eq!(status, 0);
+    assert!(
+        !stderr.contains("Building long ("),
+        "no progress when piped: {stderr}"
+    );
+}
