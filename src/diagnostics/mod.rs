@@ -47,6 +47,19 @@ pub struct Related {
     pub label: String,
 }
 
+impl Related {
+    /// The place `span` of `source`, located, with its label.
+    fn at(source: &SourceFile, span: Span, label: impl Into<String>) -> Related {
+        let (line, column) = source.line_column(span.start);
+        Related {
+            span,
+            line,
+            column,
+            label: label.into(),
+        }
+    }
+}
+
 /// One problem at one place in one bank file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -126,25 +139,13 @@ impl Diagnostic {
 
     /// Adds a second place in the same file.
     pub fn related(mut self, source: &SourceFile, span: Span, label: impl Into<String>) -> Self {
-        let (line, column) = source.line_column(span.start);
-        self.related.push(Related {
-            span,
-            line,
-            column,
-            label: label.into(),
-        });
+        self.related.push(Related::at(source, span, label));
         self
     }
 
     /// Adds a member of the group this diagnostic stands for.
     pub fn member(mut self, source: &SourceFile, span: Span, label: impl Into<String>) -> Self {
-        let (line, column) = source.line_column(span.start);
-        self.members.push(Related {
-            span,
-            line,
-            column,
-            label: label.into(),
-        });
+        self.members.push(Related::at(source, span, label));
         self
     }
 

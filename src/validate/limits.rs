@@ -3,6 +3,7 @@
 //! aliases do not multiply it into something far larger than its file.
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::input::human;
 use crate::model::{LoadedBank, Located};
 use crate::source::Span;
 
@@ -96,8 +97,8 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 Span::new(0, 0),
                 format!(
                     "the bank's values add up to {} although the file is {}: aliases repeat text more than {MAX_EXPANSION} times its size",
-                    megabytes(total),
-                    megabytes(file)
+                    human(total as u64),
+                    human(file as u64)
                 ),
             )
             .label("this bank")
@@ -140,22 +141,13 @@ fn check_sizes(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                     field.span,
                     format!(
                         "`{name}` is {}, more than the limit of {}",
-                        megabytes(field.value.len()),
-                        megabytes(MAX_FIELD_BYTES)
+                        human(field.value.len() as u64),
+                        human(MAX_FIELD_BYTES as u64)
                     ),
                 )
                 .label("this field")
                 .hint("a card is studied in one look: split it into several cards, or link to the long text in `references:`"),
             );
         }
-    }
-}
-
-/// Bytes as a short human size.
-pub fn megabytes(bytes: usize) -> String {
-    if bytes >= 1 << 20 {
-        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
-    } else {
-        format!("{:.1} KiB", bytes as f64 / 1024.0)
     }
 }

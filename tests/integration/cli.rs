@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{copy_dir, files_below, flashdeck, repo, run};
+use common::{copy_dir, file_contents, files_below, flashdeck, repo, run};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
@@ -177,13 +177,7 @@ fn an_invalid_bank_leaves_earlier_outputs_untouched() {
         run(flashdeck(dir.path()).args(["build", "small.yaml"])).0,
         0
     );
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_below(&dir.path().join("out"))
-        .into_iter()
-        .map(|p| {
-            let bytes = std::fs::read(dir.path().join("out").join(&p)).unwrap();
-            (p, bytes)
-        })
-        .collect();
+    let before = file_contents(&dir.path().join("out"));
     let lock_before = std::fs::read(dir.path().join("small.lock")).unwrap();
     write(
         dir.path(),

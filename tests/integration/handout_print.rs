@@ -32,7 +32,7 @@
 
 use crate::common;
 
-use common::{copy_dir, replace_images};
+use common::{copy_dir, find_tool, replace_images};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -432,14 +432,11 @@ fn build_html(bank: &Path, out: &Path, epoch: &str) {
 
 /// Finds the tools, or fails saying how to install them.
 pub(crate) fn tools() -> (PathBuf, PathBuf, PathBuf) {
-    let find = |name: &str| -> PathBuf {
-        let paths = std::env::var_os("PATH").unwrap_or_default();
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-            .unwrap_or_else(|| panic!("`{name}` not found on PATH: {INSTALL_HINT}"))
-    };
-    (find("chromium"), find("pdftotext"), find("pdfinfo"))
+    (
+        find_tool("chromium"),
+        find_tool("pdftotext"),
+        find_tool("pdfinfo"),
+    )
 }
 
 pub(crate) fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, profile: &Path) {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{files_below, flashdeck, run};
+use common::{file_contents, files_below, flashdeck, run};
 
 const BANK: &str = "deck:\n  id: small\n  name: Small\ncards:\n  - id: a\n    question: \"![dot](media/dot.png) Q?\"\n    answer: A.\n";
 
@@ -55,6 +55,14 @@ fn json_codes(stdout: &str) -> Vec<(String, usize)> {
             )
         })
         .collect()
+}
+
+/// Builds `small.yaml` in `dir` into `out`: (exit status, standard error).
+fn build_small(dir: &Path, out: &Path) -> (i32, String) {
+    let (status, _, stderr) = run(flashdeck(dir)
+        .args(["build", "small.yaml", "--out"])
+        .arg(out));
+    (status, stderr)
 }
 
 fn dot_png(dir: &Path) {
@@ -184,9 +192,7 @@ fn a_lock_time_out_of_range_is_refused_not_wrapped() {
     dot_png(dir.path());
     std::fs::write(dir.path().join("small.yaml"), BANK).unwrap();
     let out = dir.path().join("out");
-    let (status, _, stderr) = run(flashdeck(dir.path())
-        .args(["build", "small.yaml", "--out"])
-        .arg(&out));
+    let (status, stderr) = build_small(dir.path(), &out);
     assert_eq!(status, 0, "{stderr}");
     let lock = std::fs::read_to_string(dir.path().join("small.lock")).unwrap();
     let hostile = lock.replace("1764028800", &i64::MAX.to_string());
@@ -197,23 +203,18 @@ fn a_lock_time_out_of_range_is_refused_not_wrapped() {
         BANK.replace("A.", "A, edited."),
     )
     .unwrap();
-    let before = files_below(&out)
-        .iter()
-        .map(|f| std::fs::read(out.join(f)).unwrap())
-        .collect::<Vec<_>>();
-    let (status, _, stderr) = run(flashdeck(dir.path())
-        .args(["build", "small.yaml", "--out"])
-        .arg(&out));
+    let before = file_contents(&out);
+    let (status, stderr) = build_small(dir.path(), &out);
     assert_eq!(status, 2, "{stderr}");
     assert!(
         stderr.contains("small.lock") && stderr.contains("bad entry"),
         "{stderr}"
     );
-    let after = files_below(&out)
-        .iter()
-        .map(|f| std::fs::read(out.join(f)).unwrap())
-        .collect::<Vec<_>>();
-    assert_eq!(before, after, "a refused lock replaced outputs");
+    assert_eq!(
+        file_contents(&out),
+        before,
+        "a refused lock replaced outputs"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("small.lock")).unwrap(),
         hostile
@@ -226,34 +227,24 @@ fn a_file_that_cannot_be_written_replaces_nothing() {
     dot_png(dir.path());
     std::fs::write(dir.path().join("small.yaml"), BANK).unwrap();
     let out = dir.path().join("out");
-    let (status, _, stderr) = run(flashdeck(dir.path())
-        .args(["build", "small.yaml", "--out"])
-        .arg(&out));
+    let (status, stderr) = build_small(dir.path(), &out);
     assert_eq!(status, 0, "{stderr}");
     let lock = std::fs::read(dir.path().join("small.lock")).unwrap();
-    let snapshot = |out: &Path| {
-        files_below(out)
-            .into_iter()
-            .map(|f| (f.clone(), std::fs::read(out.join(f)).unwrap()))
-            .collect::<Vec<_>>()
-    };
     // The sheets' media folder becomes a file: the media cannot be written,
     // and it is staged after the package and the Quizlet files.
     std::fs::remove_dir_all(out.join("media")).unwrap();
     std::fs::write(out.join("media"), "in the way").unwrap();
-    let before = snapshot(&out);
+    let before = file_contents(&out);
     std::fs::write(
         dir.path().join("small.yaml"),
         BANK.replace("A.", "A, edited."),
     )
     .unwrap();
-    let (status, _, stderr) = run(flashdeck(dir.path())
-        .args(["build", "small.yaml", "--out"])
-        .arg(&out));
+    let (status, stderr) = build_small(dir.path(), &out);
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("nothing was replaced"), "{stderr}");
     assert_eq!(
-        snapshot(&out),
+        file_contents(&out),
         before,
         "outputs were replaced by a failed build"
     );

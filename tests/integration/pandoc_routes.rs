@@ -13,25 +13,14 @@
 //! pandoc (Debian's `pandoc`), Chromium and poppler are required
 //! (`.ci/install-print-deps.sh`); the test fails without them.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::{flashdeck, repo, run};
+use crate::common::{find_tool, flashdeck, repo, run};
 use crate::handout_print::{page_texts, print_to_pdf, tools};
-
-fn pandoc() -> PathBuf {
-    let paths = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join("pandoc"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!("`pandoc` not found on PATH: run `.ci/install-print-deps.sh` as root")
-        })
-}
 
 #[test]
 fn the_answer_key_starts_a_new_page_in_both_pandoc_routes() {
-    let pandoc = pandoc();
+    let pandoc = find_tool("pandoc");
     let (chromium, pdftotext, _) = tools();
     let dir = tempfile::tempdir().unwrap();
     crate::common::copy_dir(&repo().join("source"), &dir.path().join("source"));

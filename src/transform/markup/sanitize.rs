@@ -138,6 +138,14 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     CELL.get_or_init(builder)
 }
 
+/// The tags the sanitizer keeps, copied out of it once (closing tags of
+/// handout Markdown are checked against it one by one).
+fn kept_tags() -> &'static std::collections::HashSet<&'static str> {
+    static CELL: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    CELL.get_or_init(|| cleaner().clone_tags())
+}
+
 /// Cleans a whole HTML fragment: the last step before any HTML is written.
 /// No scripts, frames, forms or event handlers; links only to http(s),
 /// mailto or relative targets; media only from the deck itself or embedded
@@ -152,7 +160,7 @@ pub fn sanitize_piece(piece: &str) -> String {
     let trimmed = piece.trim();
     if let Some(name) = trimmed.strip_prefix("</") {
         let name = name.trim_end_matches('>').trim().to_ascii_lowercase();
-        let kept = cleaner().clone_tags().contains(name.as_str());
+        let kept = kept_tags().contains(name.as_str());
         return if kept {
             piece.to_string()
         } else {

@@ -179,13 +179,7 @@ pub fn markdown_to_html(markdown: &str) -> String {
 
 /// Debian's `chromium` on PATH; the test fails (never skips) without it.
 pub fn chromium() -> PathBuf {
-    let paths = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!("`chromium` not found on PATH: run `.ci/install-print-deps.sh` as root")
-        })
+    super::find_tool("chromium")
 }
 
 /// The DOM of `page` after Chromium loaded it and ran its scripts.

@@ -92,3 +92,26 @@ pub fn replace_images(markdown: &str, keep_alt: bool) -> String {
     out.push_str(rest);
     out
 }
+
+/// A program the browser and print tests need, found on PATH; the test fails
+/// (never skips) without it, saying how to install it.
+pub fn find_tool(name: &str) -> PathBuf {
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`{name}` not found on PATH: run `.ci/install-print-deps.sh` as root")
+        })
+}
+
+/// Every file below `dir` with its bytes, to compare before and after a build.
+pub fn file_contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_below(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
