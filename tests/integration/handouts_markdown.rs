@@ -135,7 +135,7 @@ fn check_handouts(bank: &str, deck_id: &str) {
         .split_once("## Answer key")
         .expect("the quiz has an answer key");
     assert!(
-        questions.contains("break-before:page"),
+        questions.replace(' ', "").contains("break-before:page"),
         "the key starts on a new page when printed"
     );
     reader_sees_a_usable_quiz(&quiz_text, &cards);
@@ -217,7 +217,8 @@ fn reader_sees_a_usable_quiz(quiz: &str, cards: &[serde_json::Value]) {
     assert!(
         questions_html
             .trim_end()
-            .ends_with("<div style=\"break-before:page;page-break-before:always\"></div>"),
+            .replace(' ', "")
+            .ends_with("<divstyle=\"break-before:page;page-break-before:always\"></div>"),
         "the page break sits right before the key"
     );
     // Room to answer: ruled lines (rules) after each "Answer:", more for longer answers.

@@ -8,6 +8,8 @@
 //!   `<deck>.apkg` (read from the package's SQLite) and the note types' CSS,
 //!   as Anki's card view puts them into a page, on one page per deck.
 //!
+//! Every Quizlet CSV is read too: no cell may start a spreadsheet formula.
+//!
 //! The banks' payloads make a request to a server this test runs on
 //! loopback (`LEAK` in the corpus becomes its address), from scripts, event
 //! handlers, CSS `url()`, `srcset`, `poster`, `<base>`, `<meta refresh>` and
@@ -207,6 +209,16 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
                 }
             }
             body.push_str("</section>");
+            // A spreadsheet runs a cell that starts with = + - @ (CSV injection).
+            let csv = std::fs::read(out.join(format!("{deck_id}.quizlet.csv"))).unwrap();
+            for record in csv::Reader::from_reader(csv.as_slice()).records() {
+                for cell in record.unwrap().iter() {
+                    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                        field_problems
+                            .push(format!("{bank}: a CSV cell starts a formula: {cell:?}"));
+                    }
+                }
+            }
         }
         let page = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{}</style></head><body>{body}</body></html>",
