@@ -77,24 +77,59 @@ fn unhex(text: &str) -> Option<[u8; 20]> {
     Some(out)
 }
 
-/// The hash of what a card shows in Anki: type, fields, tags, references.
-fn card_hash(card: &DeckCard, media: &dyn Fn(&str) -> String) -> [u8; 20] {
+/// The hash of what a card shows in Anki: type, fields, tags, references;
+/// for a card of a bank-declared note type also its note type, field values
+/// and their media; and the GUID and decks when the bank sets them. (The
+/// extra parts are added only when present, so built-in cards hash as before.)
+fn card_hash(card: &DeckCard, note_type: Option<&str>, media: &dyn Fn(&str) -> String) -> [u8; 20] {
+    let note_fields = card
+        .note
+        .iter()
+        .flat_map(|n| n.fields.iter().map(|f| f.text.as_str()));
     let mut media_hashes = String::new();
-    for field in [&card.question, &card.answer, &card.text] {
+    for field in [&card.question, &card.answer, &card.text]
+        .into_iter()
+        .map(String::as_str)
+        .chain(note_fields)
+    {
         for written in crate::transform::markup::media_destinations(field) {
             media_hashes.push_str(&media(&written));
         }
     }
-    hash_bytes(&[
+    let tags = card.tags.join(" ");
+    let references = card.references.join(" ");
+    let mut parts: Vec<&str> = vec![
         card.card_type.as_str(),
         &card.question,
         &card.answer,
         &card.text,
         card.extra.as_deref().unwrap_or(""),
-        &card.tags.join(" "),
-        &card.references.join(" "),
+        &tags,
+        &references,
         &media_hashes,
-    ])
+    ];
+    if let Some(note) = &card.note {
+        parts.push("note-type");
+        parts.push(note_type.unwrap_or(""));
+        for field in &note.fields {
+            parts.push(if field.html { "html" } else { "markdown" });
+            parts.push(&field.text);
+        }
+    }
+    if let Some(guid) = &card.guid {
+        parts.push("guid");
+        parts.push(guid);
+    }
+    if let Some(deck) = &card.deck {
+        parts.push("deck");
+        parts.push(deck);
+    }
+    for (template, deck) in &card.template_decks {
+        parts.push("template-deck");
+        parts.push(template);
+        parts.push(deck);
+    }
+    hash_bytes(&parts)
 }
 
 /// "Now" for new modification times: `SOURCE_DATE_EPOCH` when set (the
@@ -140,10 +175,18 @@ impl Lock {
             .cards
             .iter()
             .map(|c| {
+                let note_type = c
+                    .note
+                    .as_ref()
+                    .and_then(|n| deck.note_types.get(n.note_type))
+                    .map(|t| t.name.as_str());
+                // Only built-in types are recorded: a bank-declared note
+                // type's identity is its Anki id, not a name in the lock.
+                let card_type = c.note.is_none().then_some(c.card_type);
                 let entry = next(
                     self.cards.get(&c.id),
-                    card_hash(c, &media),
-                    Some(c.card_type),
+                    card_hash(c, note_type, &media),
+                    card_type,
                     now,
                 );
                 (c.id.clone(), entry)

@@ -25,6 +25,8 @@ pub struct CheckedBank {
     pub loaded: LoadedBank,
     /// Its media files.
     pub media: Vec<MediaFile>,
+    /// Its own note types, resolved.
+    pub note_types: Vec<crate::transform::note_type::NoteType>,
 }
 
 /// The result of checking banks.
@@ -90,6 +92,7 @@ pub fn check_with_progress(paths: &[PathBuf], rules: &Rules, progress: &Progress
         timings.phase("validate");
         report.diagnostics.extend(validation.diagnostics);
         let media = validation.media;
+        let note_types = validation.note_types;
         let deck_id = loaded.bank.deck.id.value.clone();
         if !deck_id.is_empty() {
             if let Some(first) = deck_ids.get(&deck_id) {
@@ -109,7 +112,11 @@ pub fn check_with_progress(paths: &[PathBuf], rules: &Rules, progress: &Progress
                 deck_ids.insert(deck_id, path.clone());
             }
         }
-        report.banks.push(CheckedBank { loaded, media });
+        report.banks.push(CheckedBank {
+            loaded,
+            media,
+            note_types,
+        });
     }
     report.diagnostics.sort();
     report
@@ -275,13 +282,19 @@ pub fn build_with_progress(
         let LoadedBank { source, bank, .. } = checked.loaded;
         let path = source.path().to_path_buf();
         let old_lock = Lock::read(&lock_path(&path)).map_err(BuildFailure::Io)?;
-        let types = bank.cards.iter().map(|c| {
-            (
-                c.id.value.as_str(),
-                c.resolved_type(bank.defaults.as_ref()),
-                c.id.span,
-            )
-        });
+        // Cards of the bank's own note types keep their identity by GUID
+        // and note type id; the lock records built-in types only.
+        let types = bank
+            .cards
+            .iter()
+            .filter(|c| c.resolved_note_type(bank.defaults.as_ref()).is_none())
+            .map(|c| {
+                (
+                    c.id.value.as_str(),
+                    c.resolved_type(bank.defaults.as_ref()),
+                    c.id.span,
+                )
+            });
         for (card_id, span, locked, now_type) in old_lock.type_changes(types) {
             report.sources.insert(path.clone(), source.clone());
             lock_problems.push(
@@ -294,10 +307,10 @@ pub fn build_with_progress(
         let source = options.formats.contains(&Format::Quizlet).then_some(source);
         // The bank moves into its deck: its text is not copied.
         let levels = crate::validate::lints::levels(&bank.lints, &options.rules.lint_levels);
-        let mut deck = build_deck(bank, &checked.media).map_err(|e| {
+        let mut deck = build_deck(bank, &checked.media, checked.note_types).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
-        let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck.name), now);
+        let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck), now);
         let lock_text = (new_lock != old_lock).then(|| new_lock.to_text());
         drop(old_lock);
         deck.stamp(&|id| new_lock.modified(id));

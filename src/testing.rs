@@ -21,7 +21,8 @@ pub fn showcase_deck() -> Deck {
         "the showcase bank is valid: {:?}",
         validation.diagnostics
     );
-    let mut deck = build_deck(loaded.bank, &validation.media).expect("media readable");
+    let mut deck =
+        build_deck(loaded.bank, &validation.media, validation.note_types).expect("media readable");
     deck.stamp(&|_| FIXED_TIME);
     deck
 }

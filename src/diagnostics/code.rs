@@ -111,6 +111,36 @@ codes! {
     CardTypeChanged = "card-type-changed", Error;
     /// A field contains the separator chosen for the Quizlet file.
     QuizletSeparator = "quizlet-separator", Error;
+    /// Two note types of a bank share a name.
+    DuplicateNoteType = "duplicate-note-type", Error;
+    /// A note type that Anki cannot use as written: no fields or templates,
+    /// repeated or unusable names, a cloze type with several templates, an
+    /// unknown sort field, an id that is not a number.
+    InvalidNoteType = "invalid-note-type", Error;
+    /// A card template that does not parse (`{{#Field}}` never closed, a
+    /// `{{/Field}}` that closes nothing).
+    TemplateSyntax = "template-syntax", Error;
+    /// A template names a field its note type does not have.
+    UnknownTemplateField = "unknown-template-field", Error;
+    /// A cloze note type whose template has no `{{cloze:…}}`.
+    ClozeTemplateMissing = "cloze-template-missing", Error;
+    /// `<script>` in a template of a note type that does not say `scripts: true`.
+    TemplateScript = "template-script", Error;
+    /// A card names a note type the bank does not declare.
+    UnknownNoteType = "unknown-note-type", Error;
+    /// A card sets a field its note type does not have.
+    UnknownNoteField = "unknown-note-field", Error;
+    /// A card's `decks:` names a template its note type does not have.
+    UnknownTemplate = "unknown-template", Error;
+    /// A GUID with characters outside Anki's GUID alphabet, or empty or too long.
+    InvalidGuid = "invalid-guid", Error;
+    /// Two cards share a GUID (Anki would merge them into one note).
+    DuplicateGuid = "duplicate-guid", Error;
+    /// A note whose fields give no card: every template's front is empty
+    /// (Anki refuses such a note), or a cloze note without deletions.
+    EmptyFront = "empty-front", Error;
+    /// Sanitizing an HTML field removed something (a script, a handler, an unsafe link).
+    HtmlSanitized = "html-sanitized", Warning;
     /// Two cards ask the same question.
     DuplicateQuestion = "duplicate-question", Warning;
     /// Two cards ask almost the same question.

@@ -4,14 +4,40 @@ use std::collections::HashMap;
 
 use super::yaml::{Node, NodeKind};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, LintSetting, Located};
+use crate::model::{
+    Bank, Card, CardType, DeckMeta, Defaults, FieldDef, LintSetting, Located, NoteField, NoteKind,
+    NoteTypeDef, TemplateDeck, TemplateDef,
+};
 use crate::source::{SourceFile, Span};
 
 /// Keys of the top level, `deck:`, `defaults:` and each card. A unit test
 /// checks these against the JSON Schema derived from the model.
-pub(crate) const BANK_KEYS: &[&str] = &["deck", "defaults", "lints", "cards"];
+pub(crate) const BANK_KEYS: &[&str] =
+    &["deck", "defaults", "lints", "note-types", "media", "cards"];
 pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description"];
-pub(crate) const DEFAULTS_KEYS: &[&str] = &["tags", "type"];
+pub(crate) const DEFAULTS_KEYS: &[&str] = &["tags", "type", "note-type"];
+pub(crate) const NOTE_TYPE_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "fields",
+    "templates",
+    "css",
+    "css-file",
+    "sort-field",
+    "scripts",
+    "anki-id",
+    "original-stock-kind",
+    "original-id",
+];
+pub(crate) const FIELD_KEYS: &[&str] = &["name", "anki-id"];
+pub(crate) const TEMPLATE_KEYS: &[&str] = &[
+    "name",
+    "front",
+    "front-file",
+    "back",
+    "back-file",
+    "anki-id",
+];
 pub(crate) const CARD_KEYS: &[&str] = &[
     "id",
     "topic",
@@ -22,6 +48,11 @@ pub(crate) const CARD_KEYS: &[&str] = &[
     "extra",
     "tags",
     "references",
+    "note-type",
+    "fields",
+    "guid",
+    "deck",
+    "decks",
 ];
 
 struct Reader<'a> {
@@ -53,6 +84,14 @@ pub(super) fn read_bank(
     };
     let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
     let lints = fields.get("lints").map(|n| r.lints(n)).unwrap_or_default();
+    let note_types = fields
+        .get("note-types")
+        .map(|n| r.note_types(n))
+        .unwrap_or_default();
+    let media = fields
+        .get("media")
+        .map(|n| r.text_list(n, "`media`"))
+        .unwrap_or_default();
     let cards = match fields.get("cards") {
         Some(node) => r.cards(node),
         None => {
@@ -74,6 +113,8 @@ pub(super) fn read_bank(
         deck,
         defaults,
         lints,
+        note_types,
+        media,
         cards,
     })
 }
@@ -329,7 +370,240 @@ impl Reader<'_> {
                 .map(|n| self.text_list(n, "`defaults.tags`"))
                 .unwrap_or_default(),
             card_type: fields.get("type").and_then(|n| self.card_type(n)),
+            note_type: fields
+                .get("note-type")
+                .and_then(|n| self.text(n, "`note-type`")),
         })
+    }
+
+    /// `note-types:`: a list of note type definitions.
+    fn note_types(&mut self, node: &Node) -> Vec<NoteTypeDef> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(
+                node,
+                "`note-types`",
+                "a list",
+                "one `- name: …` entry per note type",
+            );
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.note_type(item, i + 1))
+            .collect()
+    }
+
+    fn note_type(&mut self, node: &Node, number: usize) -> Option<NoteTypeDef> {
+        let what = format!("note type {number}");
+        let fields = self.mapping(node, &what, NOTE_TYPE_KEYS)?;
+        let name = self.required_text(&fields, "name", node, &what, "add `name: Vocabulary`")?;
+        let opt =
+            |r: &mut Self, key: &str| fields.get(key).and_then(|n| r.text(n, &format!("`{key}`")));
+        let kind = match opt(self, "kind") {
+            Some(kind) => match NoteKind::parse(kind.value.trim()) {
+                Some(k) => Some(Located::new(k, kind.span)),
+                None => {
+                    let d = Diagnostic::new(
+                        Code::WrongType,
+                        self.source,
+                        kind.span,
+                        format!("unknown note type kind `{}`", kind.value),
+                    )
+                    .label("not a kind")
+                    .hint("write `kind: standard` (one card per template) or `kind: cloze`");
+                    self.push(d);
+                    None
+                }
+            },
+            None => None,
+        };
+        let field_defs = match fields.get("fields") {
+            Some(n) => self.field_defs(n),
+            None => {
+                self.missing(
+                    node.span,
+                    &format!("{what} has no `fields:`"),
+                    "add `fields: [Front, Back]`, the field names in order",
+                );
+                Vec::new()
+            }
+        };
+        let templates = match fields.get("templates") {
+            Some(n) => self.templates(n),
+            None => {
+                self.missing(
+                    node.span,
+                    &format!("{what} has no `templates:`"),
+                    "add `templates:` with `- name: Card 1`, `front:` and `back:`",
+                );
+                Vec::new()
+            }
+        };
+        Some(NoteTypeDef {
+            kind,
+            fields: field_defs,
+            templates,
+            css: opt(self, "css"),
+            css_file: opt(self, "css-file"),
+            sort_field: opt(self, "sort-field"),
+            scripts: opt(self, "scripts"),
+            anki_id: opt(self, "anki-id"),
+            original_stock_kind: opt(self, "original-stock-kind"),
+            original_id: opt(self, "original-id"),
+            span: name.span,
+            name,
+        })
+    }
+
+    /// A note type's `fields:`: names, or `{name, anki-id}` mappings.
+    fn field_defs(&mut self, node: &Node) -> Vec<FieldDef> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(node, "`fields`", "a list", "`[Front, Back]`");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.kind {
+                NodeKind::Map(_) => {
+                    let Some(fields) = self.mapping(item, "a field", FIELD_KEYS) else {
+                        continue;
+                    };
+                    let Some(name) =
+                        self.required_text(&fields, "name", item, "a field", "add `name: Word`")
+                    else {
+                        continue;
+                    };
+                    let anki_id = fields
+                        .get("anki-id")
+                        .and_then(|n| self.text(n, "`anki-id`"));
+                    out.push(FieldDef { name, anki_id });
+                }
+                _ => {
+                    if let Some(name) = self.text(item, "each field") {
+                        out.push(FieldDef {
+                            name,
+                            anki_id: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn templates(&mut self, node: &Node) -> Vec<TemplateDef> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(
+                node,
+                "`templates`",
+                "a list",
+                "one `- name: Card 1` entry per template",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let what = format!("template {}", i + 1);
+            let Some(fields) = self.mapping(item, &what, TEMPLATE_KEYS) else {
+                continue;
+            };
+            let Some(name) = self.required_text(&fields, "name", item, &what, "add `name: Card 1`")
+            else {
+                continue;
+            };
+            let opt = |r: &mut Self, key: &str| {
+                fields.get(key).and_then(|n| r.text(n, &format!("`{key}`")))
+            };
+            out.push(TemplateDef {
+                front: opt(self, "front"),
+                front_file: opt(self, "front-file"),
+                back: opt(self, "back"),
+                back_file: opt(self, "back-file"),
+                anki_id: opt(self, "anki-id"),
+                name,
+            });
+        }
+        out
+    }
+
+    /// A card's `fields:`: field name → Markdown text or `{html: …}`.
+    fn note_fields(&mut self, node: &Node) -> Vec<NoteField> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(
+                node,
+                "`fields`",
+                "a mapping",
+                "`Word: hablar` lines, one per field",
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<NoteField> = Vec::new();
+        for (key, value) in entries {
+            let NodeKind::Scalar(name) = &key.kind else {
+                self.wrong_type(key, "a field name", "text", "`Word: hablar`");
+                continue;
+            };
+            if let Some(first) = out.iter().find(|f| f.name.value == *name) {
+                let d = Diagnostic::new(
+                    Code::DuplicateKey,
+                    self.source,
+                    key.span,
+                    format!("field `{name}` is set twice"),
+                )
+                .label("set again here")
+                .related(self.source, first.name.span, "first set here")
+                .hint("keep one value per field");
+                self.push(d);
+                continue;
+            }
+            let name = Located::new(name.clone(), key.span);
+            let (value, html) = match &value.kind {
+                NodeKind::Map(_) => {
+                    let Some(inner) = self.mapping(value, "a field value", &["html"]) else {
+                        continue;
+                    };
+                    let Some(html) = inner.get("html").and_then(|n| self.text(n, "`html`")) else {
+                        self.missing(
+                            value.span,
+                            "an HTML field value has no `html:`",
+                            "write `{html: \"<b>text</b>\"}`, or plain Markdown text",
+                        );
+                        continue;
+                    };
+                    (html, true)
+                }
+                _ => match self.text(value, &format!("field `{}`", name.value)) {
+                    Some(text) => (text, false),
+                    None => continue,
+                },
+            };
+            out.push(NoteField { name, value, html });
+        }
+        out
+    }
+
+    /// A card's `decks:`: template name → deck name.
+    fn template_decks(&mut self, node: &Node) -> Vec<TemplateDeck> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(
+                node,
+                "`decks`",
+                "a mapping",
+                "`Production: Lang::Verbs`, one line per template",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            let Some(template) = self.text(key, "a template name") else {
+                continue;
+            };
+            if let Some(deck) = self.text(value, "a deck name") {
+                out.push(TemplateDeck { template, deck });
+            }
+        }
+        out
     }
 
     fn cards(&mut self, node: &Node) -> Vec<Card> {
@@ -388,6 +662,17 @@ impl Reader<'_> {
                 .get("references")
                 .map(|n| self.text_list(n, "`references`"))
                 .unwrap_or_default(),
+            note_type: opt(self, "note-type"),
+            fields: fields
+                .get("fields")
+                .map(|n| self.note_fields(n))
+                .unwrap_or_default(),
+            guid: opt(self, "guid"),
+            deck: opt(self, "deck"),
+            decks: fields
+                .get("decks")
+                .map(|n| self.template_decks(n))
+                .unwrap_or_default(),
             id,
         };
         // A field of the wrong type or an unknown card type has been reported;
@@ -424,6 +709,9 @@ mod tests {
         assert_eq!(sorted(DECK_KEYS), allowed_keys("DeckMeta"));
         assert_eq!(sorted(DEFAULTS_KEYS), allowed_keys("Defaults"));
         assert_eq!(sorted(CARD_KEYS), allowed_keys("Card"));
+        assert_eq!(sorted(NOTE_TYPE_KEYS), allowed_keys("NoteTypeDef"));
+        assert_eq!(sorted(FIELD_KEYS), allowed_keys("FieldDef"));
+        assert_eq!(sorted(TEMPLATE_KEYS), allowed_keys("TemplateDef"));
     }
 
     #[test]

@@ -118,6 +118,13 @@ impl RawCard {
                 .into_iter()
                 .map(located)
                 .collect::<Option<_>>()?,
+            // Banks with note types of their own take the slow path
+            // (unknown keys here).
+            note_type: None,
+            fields: Vec::new(),
+            guid: None,
+            deck: None,
+            decks: Vec::new(),
             malformed: false,
         })
     }
@@ -222,6 +229,7 @@ pub(super) fn bank_from_parts(
         Some(d) => Some(Defaults {
             tags: d.tags.into_iter().map(located).collect::<Option<_>>()?,
             card_type: card_type(d.card_type)?,
+            note_type: None,
         }),
         None => None,
     };
@@ -230,6 +238,8 @@ pub(super) fn bank_from_parts(
         defaults,
         // A bank with `lints:` is read by the slow path (unknown key here).
         lints: Vec::new(),
+        note_types: Vec::new(),
+        media: Vec::new(),
         cards,
     })
 }
@@ -252,11 +262,27 @@ pub(super) fn shift_spans(card: &mut Card, by: usize) {
         extra,
         tags,
         references,
+        note_type,
+        fields,
+        guid,
+        deck,
+        decks,
         malformed: _,
     } = card;
     shift(&mut id.span);
-    for field in [topic, question, answer, text, extra].into_iter().flatten() {
+    for field in [topic, question, answer, text, extra, note_type, guid, deck]
+        .into_iter()
+        .flatten()
+    {
         shift(&mut field.span);
+    }
+    for field in fields {
+        shift(&mut field.name.span);
+        shift(&mut field.value.span);
+    }
+    for entry in decks {
+        shift(&mut entry.template.span);
+        shift(&mut entry.deck.span);
     }
     if let Some(t) = card_type {
         shift(&mut t.span);

@@ -5,6 +5,8 @@
 //! problem after that (unknown keys, wrong types, duplicate keys) is collected.
 
 mod bank;
+
+pub(crate) use bank::did_you_mean;
 mod chunked;
 mod fast;
 pub mod yaml;

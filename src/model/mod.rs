@@ -6,6 +6,7 @@
 
 pub mod cloze;
 mod located;
+pub mod note_type;
 pub mod schema;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 
 pub use located::Located;
+pub use note_type::{FieldDef, NoteField, NoteKind, NoteTypeDef, TemplateDeck, TemplateDef};
 
 use crate::source::SourceFile;
 
@@ -30,6 +32,15 @@ pub struct Bank {
     /// `--warn` and `--deny` override them.
     #[schemars(default, with = "std::collections::BTreeMap<String, LintLevel>")]
     pub lints: Vec<LintSetting>,
+    /// Note types of the bank's own (fields, templates, CSS), for cards
+    /// that set `note-type:`; the four built-in types need none.
+    #[serde(rename = "note-types")]
+    #[schemars(default)]
+    pub note_types: Vec<NoteTypeDef>,
+    /// Media that only templates or CSS use (fonts, `_style.css`), paths
+    /// relative to the bank, so they are packaged.
+    #[schemars(default)]
+    pub media: Vec<Located<String>>,
     /// The cards, in study order.
     pub cards: Vec<Card>,
 }
@@ -58,6 +69,10 @@ pub struct Defaults {
     /// Card type of cards that do not set `type`.
     #[serde(rename = "type")]
     pub card_type: Option<Located<CardType>>,
+    /// Note type (declared under `note-types:`) of cards that set neither
+    /// `type` nor `note-type`.
+    #[serde(rename = "note-type")]
+    pub note_type: Option<Located<String>>,
 }
 
 /// What a lint does: nothing (`allow`), a warning (`warn`), or an error
@@ -160,6 +175,23 @@ pub struct Card {
     /// http(s) links to where the answer can be checked.
     #[schemars(default)]
     pub references: Vec<Located<String>>,
+    /// A note type declared under `note-types:` (instead of `type`).
+    #[serde(rename = "note-type")]
+    pub note_type: Option<Located<String>>,
+    /// The note's field values by field name (with `note-type`): Markdown
+    /// text, or `{html: …}` for HTML kept as written.
+    #[schemars(default, with = "note_type::FieldsSchema")]
+    pub fields: Vec<NoteField>,
+    /// The Anki note's GUID, kept from a deck that came from Anki (any of
+    /// Anki's GUID characters, unique in the bank). Without it the GUID
+    /// derives from `deck.id` and the card's `id`.
+    pub guid: Option<Located<String>>,
+    /// The Anki deck of the card (`Lang::Verbs`); default: the bank's deck.
+    pub deck: Option<Located<String>>,
+    /// A deck per template, for notes whose cards sit in different decks
+    /// (`decks: {Production: Lang::Verbs}`); overrides `deck`.
+    #[schemars(default, with = "note_type::TemplateDecksSchema")]
+    pub decks: Vec<TemplateDeck>,
     /// Whether a field was present but unreadable (wrong type, unknown card
     /// type); already reported, so type-dependent checks are skipped
     /// (not part of the format).
@@ -177,8 +209,22 @@ impl Card {
             .unwrap_or(CardType::Basic)
     }
 
-    /// Every Markdown field the card has, named as in the bank.
-    pub fn markdown_fields(&self) -> impl Iterator<Item = (&'static str, &Located<String>)> {
+    /// The note type the card names, after defaults (`None`: a built-in type).
+    pub fn resolved_note_type<'a>(
+        &'a self,
+        defaults: Option<&'a Defaults>,
+    ) -> Option<&'a Located<String>> {
+        if self.card_type.is_some() {
+            return self.note_type.as_ref();
+        }
+        self.note_type
+            .as_ref()
+            .or_else(|| defaults.and_then(|d| d.note_type.as_ref()))
+    }
+
+    /// Every text field the card has, named as in the bank: the built-in
+    /// Markdown fields, then the note fields (Markdown or HTML).
+    pub fn markdown_fields(&self) -> impl Iterator<Item = (&str, &Located<String>)> {
         [
             ("question", self.question.as_ref()),
             ("answer", self.answer.as_ref()),
@@ -187,6 +233,11 @@ impl Card {
         ]
         .into_iter()
         .filter_map(|(name, field)| field.map(|f| (name, f)))
+        .chain(
+            self.fields
+                .iter()
+                .map(|f| (f.name.value.as_str(), &f.value)),
+        )
     }
 }
 

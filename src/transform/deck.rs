@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Filter;
+use super::note_type::{FieldValue, Note, NoteType};
 use crate::model::{Bank, CardType, Located};
 use crate::source::Span;
 use crate::validate::MediaFile;
@@ -22,6 +23,8 @@ pub struct Deck {
     pub media: Vec<Media>,
     /// Media path as written in the bank → packaged basename.
     pub media_names: BTreeMap<String, String>,
+    /// The bank's own note types (cards with a [`Note`] point into it).
+    pub note_types: Vec<NoteType>,
     /// The newest card modification time (Unix seconds), for dating handouts
     /// without reading the clock; 0 when no lock exists yet.
     pub updated: i64,
@@ -32,8 +35,17 @@ pub struct Deck {
 pub struct DeckCard {
     /// Stable slug.
     pub id: String,
-    /// Type after defaults.
+    /// Type after defaults (`Basic` for a card of a bank-declared note
+    /// type, which has a [`DeckCard::note`] instead: writers look there first).
     pub card_type: CardType,
+    /// The note of a bank-declared note type: its type and field values.
+    pub note: Option<Note>,
+    /// The Anki GUID the bank gives (else derived from the deck and card ids).
+    pub guid: Option<String>,
+    /// The Anki deck of the card's cards (else the bank's deck).
+    pub deck: Option<String>,
+    /// Template name → deck, for cards of one note in different decks.
+    pub template_decks: Vec<(String, String)>,
     /// Topic, if any.
     pub topic: Option<String>,
     /// Markdown prompt (empty for cloze).
@@ -117,7 +129,17 @@ pub fn topic_tag(topic: &str) -> String {
 
 /// Builds the deck of a validated bank: every card (see [`Deck::retain`]),
 /// modification times 0 until [`Deck::stamp`]. `media` comes from validation.
-pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
+pub fn build_deck(
+    bank: Bank,
+    media: &[MediaFile],
+    note_types: Vec<NoteType>,
+) -> std::io::Result<Deck> {
+    let default_note_type = bank
+        .defaults
+        .as_ref()
+        .filter(|d| d.card_type.is_none())
+        .and_then(|d| d.note_type.as_ref())
+        .map(|n| n.value.trim().to_string());
     let default_type = bank
         .defaults
         .as_ref()
@@ -132,6 +154,28 @@ pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
         |field: Option<Located<String>>| field.map(|f| trim_end(f.value)).unwrap_or_default();
     let mut cards = Vec::with_capacity(bank.cards.len());
     for card in bank.cards {
+        let note_type_name = match (&card.card_type, &card.note_type) {
+            (Some(_), _) => None,
+            (None, Some(name)) => Some(name.value.trim().to_string()),
+            (None, None) => default_note_type.clone(),
+        };
+        let note = note_type_name.and_then(|name| {
+            let index = note_types.iter().position(|t| t.name == name)?;
+            let note_type = &note_types[index];
+            let mut fields = vec![FieldValue::default(); note_type.fields.len()];
+            for field in &card.fields {
+                if let Some(i) = note_type.field_index(field.name.value.trim()) {
+                    fields[i] = FieldValue {
+                        text: trim_end(field.value.value.clone()),
+                        html: field.html,
+                    };
+                }
+            }
+            Some(Note {
+                note_type: index,
+                fields,
+            })
+        });
         let mut tags: Vec<String> = Vec::with_capacity(default_tags.len() + card.tags.len() + 1);
         let candidates = default_tags
             .iter()
@@ -165,6 +209,19 @@ pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
                 .references
                 .into_iter()
                 .map(|r| r.value.trim().to_string())
+                .collect(),
+            note,
+            guid: card.guid.map(|g| g.value),
+            deck: card.deck.map(|d| d.value.trim().to_string()),
+            template_decks: card
+                .decks
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.template.value.trim().to_string(),
+                        d.deck.value.trim().to_string(),
+                    )
+                })
                 .collect(),
             modified: 0,
             id_span: card.id.span,
@@ -202,6 +259,7 @@ pub fn build_deck(bank: Bank, media: &[MediaFile]) -> std::io::Result<Deck> {
         cards,
         media: files.into_values().collect(),
         media_names,
+        note_types,
         updated: 0,
     })
 }

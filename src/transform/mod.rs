@@ -8,6 +8,8 @@
 mod deck;
 mod filter;
 pub mod markup;
+pub mod note_type;
+pub mod template;
 
 pub use deck::{Deck, DeckCard, Media, build_deck, topic_tag};
 pub use filter::Filter;

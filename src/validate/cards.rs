@@ -236,11 +236,18 @@ fn check_fields(
     if card_type == CardType::Cloze
         && let Some(text) = &card.text
     {
-        check_cloze(source, text, report);
+        check_cloze(source, text, true, report);
     }
 }
 
-fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnMut(Diagnostic)) {
+/// Checks the deletions of a cloze field; `markdown` also checks that
+/// rendering the Markdown keeps them.
+pub(super) fn check_cloze(
+    source: &SourceFile,
+    text: &Located<String>,
+    markdown: bool,
+    report: &mut dyn FnMut(Diagnostic),
+) {
     if text.value.trim().is_empty() {
         return;
     }
@@ -262,7 +269,8 @@ fn check_cloze(source: &SourceFile, text: &Located<String>, report: &mut dyn FnM
                 .label("nothing to hide")
                 .hint("wrap what the learner should recall in `{{c1::…}}`, e.g. `Django's ORM maps {{c1::models}} to tables`"),
         ),
-        Ok(deletions) => check_rendered_cloze(source, text, &deletions, report),
+        Ok(deletions) if markdown => check_rendered_cloze(source, text, &deletions, report),
+        Ok(_) => {}
         Err(ClozeProblem::BadNumber(at)) => report(
             Diagnostic::new(Code::ClozeNumber, source, locate(at, 3), format!("this cloze number cannot be used: Anki numbers cloze cards 1 to {}", cloze::MAX_NUMBER))
                 .label("not a number from 1 to 65535")

@@ -36,9 +36,22 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
         .iter()
         .flat_map(|c| c.markdown_fields().map(|(_, f)| f));
     let description = loaded.bank.deck.description.iter();
-    for field in description.chain(fields) {
-        for written in markup::media_destinations(&field.value) {
-            let span = source.find_in(field.span, &written).unwrap_or(field.span);
+    // Media only templates or CSS use are listed by path, not found in text.
+    let declared = loaded
+        .bank
+        .media
+        .iter()
+        .map(|m| (m.value.trim().to_string(), m.span));
+    let referenced = description.chain(fields).flat_map(|field| {
+        markup::media_destinations(&field.value)
+            .into_iter()
+            .map(|written| {
+                let span = source.find_in(field.span, &written).unwrap_or(field.span);
+                (written, span)
+            })
+    });
+    for (written, span) in declared.chain(referenced) {
+        {
             if by_written.contains_key(&written) {
                 continue;
             }
@@ -90,7 +103,7 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
     by_written.into_values().collect()
 }
 
-fn resolve_one(
+pub(super) fn resolve_one(
     base: &Path,
     written: &str,
     span: Span,

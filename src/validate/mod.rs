@@ -7,6 +7,7 @@ mod duplicates;
 pub mod limits;
 pub mod lints;
 mod media;
+mod note_types;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::LoadedBank;
@@ -43,6 +44,8 @@ pub struct Validation {
     pub diagnostics: Diagnostics,
     /// Media files that resolved.
     pub media: Vec<MediaFile>,
+    /// The bank's own note types, resolved (templates read and parsed).
+    pub note_types: Vec<crate::transform::note_type::NoteType>,
 }
 
 /// Runs every rule over `bank`.
@@ -53,6 +56,7 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
     limits::check(bank, &mut report);
     lints::check(bank, &mut report);
     let media = resolve_media(bank, &mut report);
+    let note_types = note_types::check(bank, &mut report);
     let levels = lints::levels(&bank.bank.lints, &rules.lint_levels);
     let allowed = |code| levels.get(&code) == Some(&crate::model::LintLevel::Allow);
     // A deck that allows both duplicate lints does not pay for the search.
@@ -62,7 +66,11 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
         duplicates::check(bank, rules, &mut report);
     }
     lints::apply(&mut diagnostics, &levels);
-    Validation { diagnostics, media }
+    Validation {
+        diagnostics,
+        media,
+        note_types,
+    }
 }
 
 /// Slugs: lowercase ASCII letters and digits in words joined by single hyphens.

@@ -191,7 +191,12 @@ fn probes(bank: &Path) -> Vec<Probe> {
         bank.display()
     );
     let checked = &report.banks[0];
-    let deck = build_deck(checked.loaded.bank.clone(), &checked.media).unwrap();
+    let deck = build_deck(
+        checked.loaded.bank.clone(),
+        &checked.media,
+        checked.note_types.clone(),
+    )
+    .unwrap();
     // Print order: grouped by topic in order of first appearance, cards
     // without a topic last, numbered 1.. across the groups.
     let mut topics: Vec<Option<&str>> = Vec::new();

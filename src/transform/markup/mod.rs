@@ -12,7 +12,9 @@ mod tex;
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, to_plain, to_plain_text};
 pub use rewrite::{dollar_math, escape_markdown_text, neutralize_markdown, to_handout_markdown};
-pub use sanitize::{STYLE_PROPERTIES, is_safe_url, sanitize as sanitize_html};
+pub use sanitize::{
+    STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, sanitize as sanitize_html,
+};
 pub use tex::{tex_to_html, tex_to_text};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -137,6 +139,67 @@ pub fn media_destinations(markdown: &str) -> Vec<String> {
     found.extend(sound_tags(markdown));
     found.retain(|d| !d.is_empty());
     found
+}
+
+/// An HTML field (written as `{html: …}`) as it is written out: sanitized
+/// like rendered Markdown, then each media `src` and `[sound:…]` swapped for
+/// the URL the output uses (a `src` that names no deck media is kept as
+/// written; validation has reported it).
+pub fn html_field_to_html(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    let clean = sanitize::sanitize(html);
+    let rewritten = rewrite_sources(&clean, media_url);
+    rewrite_sound_tags(&rewritten, media_url)
+}
+
+/// Rewrites `src="…"` of media tags in sanitized HTML (every `<` starts a
+/// tag there, and attribute values are double-quoted).
+fn rewrite_sources(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    if !html.contains(" src=\"") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tag_start = &rest[open..];
+        // The tag ends at the first `>` outside a quoted value.
+        let mut in_quotes = false;
+        let end = tag_start
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '>' && !in_quotes
+            })
+            .map_or(tag_start.len(), |(i, _)| i + 1);
+        let tag = &tag_start[..end];
+        let lower = tag.to_ascii_lowercase();
+        let is_media = ["<img", "<audio", "<video", "<source"]
+            .iter()
+            .any(|t| lower.starts_with(t));
+        match (is_media, tag.find(" src=\"")) {
+            (true, Some(at)) => {
+                let value_start = at + 6;
+                let value_end = tag[value_start..]
+                    .find('"')
+                    .map_or(tag.len(), |e| value_start + e);
+                let written = html_escape::decode_html_entities(&tag[value_start..value_end]);
+                match media_url(&written) {
+                    Some(url) => {
+                        out.push_str(&tag[..value_start]);
+                        out.push_str(&html_escape::encode_double_quoted_attribute(&url));
+                        out.push_str(&tag[value_end..]);
+                    }
+                    None => out.push_str(tag),
+                }
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &tag_start[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Rewrites each `[sound:NAME]` of rendered, sanitized HTML: to the URL the

@@ -154,6 +154,70 @@ pub fn sanitize(html: &str) -> String {
     cleaner().clean(html).to_string()
 }
 
+/// What [`sanitize`] takes out of `html`, named for a warning: tags it
+/// drops (`<script>`), attributes it drops (`onclick`), comments, and links
+/// (a link whose unsafe `href` goes shows as the `href` attribute when no
+/// other link keeps one). Normalizing (quotes, entities) is not removal. Empty when sanitizing removes nothing.
+pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
+    let cleaned = sanitize(html);
+    if cleaned == html || !html.contains('<') {
+        return Vec::new();
+    }
+    let lower_cleaned = cleaned.to_ascii_lowercase();
+    let mut removed: Vec<String> = Vec::new();
+    let mut add = |what: String| {
+        if !removed.contains(&what) {
+            removed.push(what);
+        }
+    };
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        if after.starts_with("!--") {
+            add("an HTML comment".to_string());
+            rest = after;
+            continue;
+        }
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let end = after.find('>').unwrap_or(after.len());
+        if name.is_empty() {
+            rest = after;
+            continue;
+        }
+        if !kept_tags().contains(name.as_str()) {
+            add(format!("`<{name}>`"));
+        } else {
+            // Attribute names: words followed by `=` outside quotes.
+            let mut quote = None;
+            let mut word = String::new();
+            for c in after[name.len()..end].chars() {
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == '"' || c == '\'' => quote = Some(c),
+                    None if c == '=' => {
+                        let attribute = word.to_ascii_lowercase();
+                        if !attribute.is_empty()
+                            && !lower_cleaned.contains(&format!("{attribute}="))
+                        {
+                            add(format!("the `{attribute}` attribute"));
+                        }
+                        word.clear();
+                    }
+                    None if c.is_whitespace() => word.clear(),
+                    None => word.push(c),
+                }
+            }
+        }
+        rest = &after[end.min(after.len())..];
+    }
+    removed
+}
+
 /// Cleans one raw-HTML piece of Markdown (often a lone opening or closing
 /// tag), for Markdown outputs that keep the rest of the text as written.
 pub fn sanitize_piece(piece: &str) -> String {

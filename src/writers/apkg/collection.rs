@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::fields::{note_fields, strip_html_preserving_media_filenames};
 use super::ids::{IdAllocator, field_checksum, note_guid, stable_id};
-use super::notetypes::{NOTE_TYPES, note_type};
+use super::notetypes::{NOTE_TYPES, custom_id, custom_to_json, note_type};
 use crate::model::{CardType, cloze};
 use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, DeckCard};
@@ -62,19 +62,48 @@ struct NoteRow {
 struct CardRow {
     id: i64,
     note_id: i64,
+    deck_id: i64,
     ord: u32,
     modified: i64,
     due: i64,
 }
 
+/// The note type id of a card's note.
+fn notetype_id(deck: &Deck, card: &DeckCard) -> i64 {
+    match card
+        .note
+        .as_ref()
+        .and_then(|n| deck.note_types.get(n.note_type))
+    {
+        Some(custom) => custom_id(&deck.id, custom),
+        None => note_type(card.card_type).id(&deck.id),
+    }
+}
+
 /// Renders one note (HTML fields, sort field, checksum).
 fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
     let fields = note_fields(deck, card);
-    let sort_field = strip_html_preserving_media_filenames(&fields[0]);
+    let custom = card
+        .note
+        .as_ref()
+        .and_then(|n| deck.note_types.get(n.note_type));
+    // Anki sorts by the sort field and checks duplicates on the first.
+    let sort_index = custom
+        .map_or(0, |t| t.sort_field)
+        .min(fields.len().saturating_sub(1));
+    let sort_field = strip_html_preserving_media_filenames(&fields[sort_index]);
+    let checksum = if sort_index == 0 {
+        field_checksum(&sort_field)
+    } else {
+        field_checksum(&strip_html_preserving_media_filenames(&fields[0]))
+    };
     NoteRow {
         id,
-        guid: note_guid(&deck.id, &card.id),
-        notetype_id: note_type(card.card_type).id(&deck.id),
+        guid: card
+            .guid
+            .clone()
+            .unwrap_or_else(|| note_guid(&deck.id, &card.id)),
+        notetype_id: notetype_id(deck, card),
         modified: card.modified,
         tags: if card.tags.is_empty() {
             String::new()
@@ -82,7 +111,7 @@ fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
             format!(" {} ", card.tags.join(" "))
         },
         fields: fields.join("\x1f"),
-        checksum: field_checksum(&sort_field),
+        checksum,
         sort_field,
     }
 }
@@ -121,6 +150,7 @@ const BATCH: usize = 8192;
 /// Builds the collection in `path` (a scratch file: a 100k-card collection is
 /// too big to hold in memory next to its zipped copy).
 pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rusqlite::Result<()> {
+    let did = anki_deck_id(deck);
     // Ids first, in bank order, so they never depend on threads or batches.
     let mut notes: Vec<(usize, i64)> = Vec::with_capacity(deck.cards.len());
     let mut cards = Vec::with_capacity(deck.cards.len());
@@ -129,17 +159,35 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
     for (position, card) in deck.cards.iter().enumerate() {
         let note_id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
         notes.push((position, note_id));
-        let ords: Vec<u32> = match card.card_type {
-            CardType::Cloze => cloze::numbers(&card.text)
+        let custom = card
+            .note
+            .as_ref()
+            .and_then(|n| Some((n, deck.note_types.get(n.note_type)?)));
+        let ords: Vec<u32> = match (custom, card.card_type) {
+            (Some((note, custom)), _) => custom.card_ords(&note.fields),
+            (None, CardType::Cloze) => cloze::numbers(&card.text)
                 .into_iter()
                 .map(|n| n - 1)
                 .collect(),
-            _ => (0..note_type(card.card_type).templates.len() as u32).collect(),
+            (None, _) => (0..note_type(card.card_type).templates.len() as u32).collect(),
         };
         for ord in ords {
+            let template = custom.and_then(|(_, t)| {
+                let index = if t.is_cloze() { 0 } else { ord as usize };
+                t.templates.get(index).map(|t| t.name.as_str())
+            });
+            let deck_name = template
+                .and_then(|name| {
+                    card.template_decks
+                        .iter()
+                        .find(|(t, _)| t == name)
+                        .map(|(_, d)| d.as_str())
+                })
+                .or(card.deck.as_deref());
             cards.push(CardRow {
                 id: card_ids.allocate(&["flashdeck-card", &deck.id, &card.id, &ord.to_string()]),
                 note_id,
+                deck_id: deck_name.map_or(did, |name| subdeck_id(deck, name)),
                 ord,
                 modified: card.modified,
                 due: position as i64 + 1,
@@ -153,7 +201,6 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
     let mut db = Connection::open(path)?;
     db.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16000;")?;
     db.execute_batch(TABLES)?;
-    let did = anki_deck_id(deck);
     let collection_mod = deck.updated.max(notetype_modified).max(CREATED);
     let tx = db.transaction()?;
     tx.execute(
@@ -188,7 +235,9 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         let mut insert_card =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
         for c in &cards {
-            insert_card.execute(params![c.id, c.note_id, did, c.ord, c.modified, c.due])?;
+            insert_card.execute(params![
+                c.id, c.note_id, c.deck_id, c.ord, c.modified, c.due
+            ])?;
         }
     }
     tx.execute_batch(INDEXES)?;
@@ -204,12 +253,33 @@ fn conf_json(did: i64) -> Value {
     })
 }
 
+/// The Anki id of a deck a card names (`deck:`); the bank's own deck keeps
+/// [`anki_deck_id`]. Anki matches decks by name on import, so these only
+/// need to be stable and distinct.
+fn subdeck_id(deck: &Deck, name: &str) -> i64 {
+    if name == deck.name {
+        anki_deck_id(deck)
+    } else {
+        stable_id(&["flashdeck-deck", &deck.id, name])
+    }
+}
+
 fn models_json(deck: &Deck, did: i64, modified: i64) -> Value {
     let mut models = serde_json::Map::new();
-    for nt in &NOTE_TYPES {
+    // The built-in types are written when a card uses one (or the bank has
+    // no types of its own, as before they existed).
+    if deck.note_types.is_empty() || deck.cards.iter().any(|c| c.note.is_none()) {
+        for nt in &NOTE_TYPES {
+            models.insert(
+                nt.id(&deck.id).to_string(),
+                nt.to_json(&deck.id, &deck.name, did, modified),
+            );
+        }
+    }
+    for custom in &deck.note_types {
         models.insert(
-            nt.id(&deck.id).to_string(),
-            nt.to_json(&deck.id, &deck.name, did, modified),
+            custom_id(&deck.id, custom).to_string(),
+            custom_to_json(&deck.id, custom, did, modified),
         );
     }
     Value::Object(models)
@@ -245,6 +315,16 @@ fn decks_json(deck: &Deck, did: i64) -> Value {
         did.to_string(),
         deck_json(did, &deck.name, &description, deck.updated),
     );
+    let named = deck
+        .cards
+        .iter()
+        .flat_map(|c| c.deck.iter().chain(c.template_decks.iter().map(|(_, d)| d)));
+    for name in named {
+        let id = subdeck_id(deck, name);
+        if !decks.contains_key(&id.to_string()) {
+            decks.insert(id.to_string(), deck_json(id, name, "", deck.updated));
+        }
+    }
     Value::Object(decks)
 }
 

@@ -8,6 +8,11 @@ use crate::transform::{Deck, DeckCard};
 /// The HTML of each field of `card`'s note, in note type field order.
 pub fn note_fields(deck: &Deck, card: &DeckCard) -> Vec<String> {
     let media_url = |written: &str| deck.media_name(written).map(str::to_string);
+    if let Some(note) = &card.note
+        && let Some(note_type) = deck.note_types.get(note.note_type)
+    {
+        return note.fields_html(note_type, &media_url);
+    }
     let html = |md: &str, cloze: bool| {
         to_html(
             md,

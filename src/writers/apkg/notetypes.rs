@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 use super::ids::stable_id;
 use crate::model::CardType;
+use crate::transform::Deck;
+use crate::transform::note_type::NoteType as CustomNoteType;
 
 /// Study-friendly card styling: readable type, left-aligned code, night mode,
 /// narrow screens.
@@ -109,7 +111,8 @@ pub fn note_type(card_type: CardType) -> &'static NoteType {
 /// A fingerprint of everything users see of a deck's note types (names, CSS,
 /// templates, fields). The lock records it; when it changes, the note types'
 /// modification time rises so Anki updates them on import.
-pub fn style_fingerprint(deck_name: &str) -> String {
+pub fn style_fingerprint(deck: &Deck) -> String {
+    let deck_name = deck.name.as_str();
     let mut text = String::from(CSS);
     for nt in &NOTE_TYPES {
         text.push_str(&nt.name(deck_name));
@@ -122,7 +125,106 @@ pub fn style_fingerprint(deck_name: &str) -> String {
             text.push_str(back);
         }
     }
+    // The bank's own note types, only when it has some (so a bank without
+    // them keeps the fingerprint, and the time, it had before they existed).
+    for custom in &deck.note_types {
+        text.push_str(&custom_to_json(&deck.id, custom, 0, 0).to_string());
+    }
     crate::lock::content_hash(&[&text])
+}
+
+/// The Anki id of a bank-declared note type: the kept one, else derived
+/// from the deck id and the name.
+pub fn custom_id(deck_id: &str, note_type: &CustomNoteType) -> i64 {
+    note_type
+        .anki_id
+        .unwrap_or_else(|| stable_id(&["flashdeck-notetype", deck_id, "custom", &note_type.name]))
+}
+
+/// The legacy (schema 11) JSON of a bank-declared note type, with the
+/// field and template config ids and original kind the bank keeps (and none
+/// invented: without ids Anki matches fields and templates by name).
+pub fn custom_to_json(
+    deck_id: &str,
+    nt: &CustomNoteType,
+    anki_deck_id: i64,
+    modified: i64,
+) -> Value {
+    let fields: Vec<Value> = nt
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(ord, field)| {
+            let mut f = json!({"name": field.name, "ord": ord, "sticky": false, "rtl": false,
+                   "font": "Arial", "size": 20, "media": [], "plainText": false,
+                   "collapsed": false, "excludeFromSearch": false});
+            if let Some(id) = field.anki_id {
+                f["id"] = json!(id);
+            }
+            f
+        })
+        .collect();
+    let field_ords: std::collections::HashMap<&str, usize> = nt
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    let templates: Vec<Value> = nt
+        .templates
+        .iter()
+        .enumerate()
+        .map(|(ord, t)| {
+            let mut value = json!({"name": t.name, "ord": ord, "qfmt": t.front, "afmt": t.back,
+                   "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0});
+            if let Some(id) = t.anki_id {
+                value["id"] = json!(id);
+            }
+            value
+        })
+        .collect();
+    // `req` (legacy): the fields each front refers to; Anki recomputes it.
+    let req: Vec<Value> = nt
+        .templates
+        .iter()
+        .enumerate()
+        .map(|(ord, t)| {
+            let mut used: Vec<usize> = t
+                .front_parsed
+                .references()
+                .into_iter()
+                .filter_map(|(k, _)| field_ords.get(k).copied())
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            json!([ord, "any", used])
+        })
+        .collect();
+    let mut value = json!({
+        "id": custom_id(deck_id, nt),
+        "name": nt.name,
+        "type": if nt.is_cloze() { 1 } else { 0 },
+        "mod": modified,
+        "usn": -1,
+        "sortf": nt.sort_field,
+        "did": anki_deck_id,
+        "tmpls": templates,
+        "flds": fields,
+        "css": nt.css,
+        "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+        "latexPost": "\\end{document}",
+        "latexsvg": false,
+        "req": req,
+        "tags": [],
+        "vers": [],
+    });
+    if let Some(kind) = nt.original_stock_kind {
+        value["originalStockKind"] = json!(kind);
+    }
+    if let Some(id) = nt.original_id {
+        value["originalId"] = json!(id);
+    }
+    value
 }
 
 impl NoteType {

@@ -1,0 +1,177 @@
+//! A bank-declared note type after validation: templates read (from the bank
+//! or their files) and parsed, CSS read, Anki identity parsed. The writers
+//! read these; cards of such a type carry a [`Note`].
+
+use std::collections::HashSet;
+
+use super::template::{Template, field_is_empty};
+use crate::model::NoteKind;
+
+/// A note type ready for the writers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteType {
+    /// The name Anki shows.
+    pub name: String,
+    /// Standard or cloze.
+    pub kind: NoteKind,
+    /// The fields, in order.
+    pub fields: Vec<NoteTypeField>,
+    /// The card templates, in order.
+    pub templates: Vec<CardTemplate>,
+    /// The cards' CSS.
+    pub css: String,
+    /// Index of the sort field.
+    pub sort_field: usize,
+    /// The id to keep in Anki (`None`: derived from the deck id and the name).
+    pub anki_id: Option<i64>,
+    /// Anki's original stock kind, kept as read.
+    pub original_stock_kind: Option<i64>,
+    /// Anki's original id, kept as read.
+    pub original_id: Option<i64>,
+}
+
+/// One field of a [`NoteType`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteTypeField {
+    /// Its name.
+    pub name: String,
+    /// Anki's field config id, when the bank keeps one.
+    pub anki_id: Option<i64>,
+}
+
+/// One card template of a [`NoteType`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardTemplate {
+    /// Its name.
+    pub name: String,
+    /// The question side as written.
+    pub front: String,
+    /// The answer side as written.
+    pub back: String,
+    /// `front`, parsed.
+    pub front_parsed: Template,
+    /// `back`, parsed.
+    pub back_parsed: Template,
+    /// Anki's template config id, when the bank keeps one.
+    pub anki_id: Option<i64>,
+}
+
+/// A card's note of a bank-declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Index into [`super::Deck::note_types`].
+    pub note_type: usize,
+    /// One value per field of the note type, in its order (missing ones empty).
+    pub fields: Vec<FieldValue>,
+}
+
+/// One field's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldValue {
+    /// Markdown, or HTML when `html`.
+    pub text: String,
+    /// HTML kept as written (sanitized), not Markdown.
+    pub html: bool,
+}
+
+impl FieldValue {
+    /// Whether Anki would count the field as empty. Markdown that is only
+    /// whitespace renders to nothing; HTML follows Anki's rule.
+    pub fn is_empty(&self) -> bool {
+        if self.html {
+            field_is_empty(&self.text)
+        } else {
+            self.text.trim().is_empty()
+        }
+    }
+}
+
+impl NoteType {
+    /// Whether notes of this type get one card per cloze number.
+    pub fn is_cloze(&self) -> bool {
+        self.kind == NoteKind::Cloze
+    }
+
+    /// The cards a note with these field values gets, as Anki generates them:
+    /// for a standard type the ordinals of the templates whose front is not
+    /// empty; for a cloze type the deletion numbers (minus one) of the
+    /// fields the template uses with `{{cloze:…}}`.
+    pub fn card_ords(&self, fields: &[FieldValue]) -> Vec<u32> {
+        if self.is_cloze() {
+            let Some(template) = self.templates.first() else {
+                return Vec::new();
+            };
+            let cloze_fields = template.front_parsed.cloze_fields();
+            let mut numbers: Vec<u32> = self
+                .fields
+                .iter()
+                .zip(fields)
+                .filter(|(f, _)| cloze_fields.contains(&f.name.as_str()))
+                .flat_map(|(_, v)| crate::model::cloze::numbers(&v.text))
+                .map(|n| n - 1)
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            return numbers;
+        }
+        let nonempty: HashSet<&str> = self
+            .fields
+            .iter()
+            .zip(fields)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(f, _)| f.name.as_str())
+            .collect();
+        self.templates
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.front_parsed.renders_with(&nonempty))
+            .map(|(ord, _)| ord as u32)
+            .collect()
+    }
+
+    /// The index of the field named `name`.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+impl Note {
+    /// The HTML of each field, in note type order: Markdown rendered (cloze
+    /// fields with their non-cloze braces escaped, as for built-in cloze
+    /// cards), HTML sanitized; media references point where `media_url` says.
+    pub fn fields_html(
+        &self,
+        note_type: &NoteType,
+        media_url: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<String> {
+        let cloze_fields: Vec<&str> = if note_type.is_cloze() {
+            note_type
+                .templates
+                .first()
+                .map(|t| t.front_parsed.cloze_fields())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        note_type
+            .fields
+            .iter()
+            .zip(&self.fields)
+            .map(|(field, value)| {
+                if value.html {
+                    crate::transform::markup::html_field_to_html(&value.text, media_url)
+                } else if value.text.trim().is_empty() {
+                    String::new()
+                } else {
+                    crate::transform::markup::to_html(
+                        &value.text,
+                        &crate::transform::markup::HtmlOptions {
+                            media_url,
+                            escape_braces: cloze_fields.contains(&field.name.as_str()),
+                        },
+                    )
+                }
+            })
+            .collect()
+    }
+}

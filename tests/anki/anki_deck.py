@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Build a deck the way an Anki user would, with Anki's own Python package.
+
+Every subcommand prints one JSON object on stdout.
+
+    anki_deck.py make --col PATH --package OUT.apkg --media-out DIR
+                        create a new collection at PATH with stock note types
+                        (Basic, Basic (and reversed card), Cloze, Basic (type
+                        in the answer)) and a custom "Vocab" type, decks
+                        Lang::Nouns and Lang::Verbs, ten notes, two cards
+                        answered in each subdeck; export all notes with
+                        Anki's exporter (current format, no scheduling, no
+                        deck configs) to OUT.apkg
+    anki_deck.py render --col PATH
+                        every card's rendered question and answer HTML, by
+                        note guid and template ord
+
+`make` reports the note types the notes use (with the ids Anki keeps for
+fields and templates, and the original stock kind), the notes with their
+cards' decks, and the collection's description from anki_probe.describe.
+DIR is created and left empty: the deck has no media.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anki_probe import describe, open_collection  # noqa: E402
+
+VOCAB_CSS = ".card { font-family: serif; } .word { font-size: 30px; }"
+VOCAB_TEMPLATES = [
+    (
+        "Recognition",
+        "<div class=word>{{Word}}</div>",
+        "{{FrontSide}}<hr id=answer>{{Meaning}}"
+        "{{#Example}}<div class=ex>{{Example}}</div>{{/Example}}",
+    ),
+    ("Production", "{{Meaning}}", "{{FrontSide}}<hr id=answer>{{Word}}"),
+]
+
+# (note type, deck, fields, tags)
+NOTES = [
+    ("Basic", "Lang::Nouns", ["<b>perro</b>", "dog"], ["lang::es", "animals"]),
+    ("Basic", "Lang::Verbs", ["comer", "to eat<br>to dine"], ["lang::es"]),
+    ("Basic (and reversed card)", "Lang::Nouns", ["gato", "<i>cat</i>"], ["lang::es"]),
+    ("Basic (and reversed card)", "Lang::Verbs", ["beber", "to drink"], ["lang::es", "drinks"]),
+    ("Cloze", "Lang::Nouns", ["{{c1::Madrid}} is the capital of {{c2::Spain}}", ""], ["geo"]),
+    (
+        "Cloze",
+        "Lang::Verbs",
+        ["{{c1::yo}} {{c2::hablo::verb, 1st person}} {{c3::espa&ntilde;ol}}", "Tom &amp; Jerry"],
+        ["lang::es", "grammar"],
+    ),
+    ("Basic (type in the answer)", "Lang::Verbs", ["to live", "vivir"], ["lang::es", "typing"]),
+    ("Vocab", "Lang::Nouns", ["casa", "house", "Mi <b>casa</b> es tu casa."], ["lang::es"]),
+    ("Vocab", "Lang::Nouns", ["pan", "bread &amp; butter", ""], ["lang::es", "food"]),
+    ("Vocab", "Lang::Verbs", ["correr", "to run", "<i>Corro</i> cada día.<br>¡Sí!"], ["lang::es"]),
+]
+
+
+def add_vocab(col):
+    models = col.models
+    nt = models.new("Vocab")
+    for name in ["Word", "Meaning", "Example"]:
+        models.add_field(nt, models.new_field(name))
+    for name, qfmt, afmt in VOCAB_TEMPLATES:
+        template = models.new_template(name)
+        template["qfmt"], template["afmt"] = qfmt, afmt
+        models.add_template(nt, template)
+    nt["css"] = VOCAB_CSS
+    nt["sortf"] = 0  # Word
+    models.add(nt)
+    return nt
+
+
+def answer_cards(col, deck, ratings):
+    """Study DECK (v3 scheduler), answering the next queued cards in turn."""
+    import anki.collection  # noqa: F401  (before anki.cards: import cycle)
+    from anki.cards import Card
+
+    col.decks.set_current(col.decks.id_for_name(deck))
+    for rating in ratings:
+        queued = col.sched.get_queued_cards(fetch_limit=1)
+        if not queued.cards:
+            break
+        top = queued.cards[0]
+        card = Card(col)
+        card._load_from_backend_card(top.card)
+        card.start_timer()
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=top.states, rating=rating)
+        )
+
+
+def notetype_summary(nt):
+    return {
+        "id": nt["id"],
+        "name": nt["name"],
+        "kind": nt["type"],
+        "sortf": nt["sortf"],
+        "css": nt["css"],
+        "original_stock_kind": nt.get("originalStockKind"),
+        "original_id": nt.get("originalId"),
+        "fields": [{"name": f["name"], "ord": f["ord"], "id": f.get("id")} for f in nt["flds"]],
+        "templates": [
+            {"name": t["name"], "ord": t["ord"], "id": t.get("id"), "qfmt": t["qfmt"], "afmt": t["afmt"]}
+            for t in nt["tmpls"]
+        ],
+    }
+
+
+def note_summary(col, nid):
+    note = col.get_note(nid)
+    cards = sorted(note.cards(), key=lambda c: c.ord)
+    return {
+        "guid": note.guid,
+        "mid": note.mid,
+        "notetype": note.note_type()["name"],
+        "mod": note.mod,
+        "tags": list(note.tags),
+        "fields": list(note.fields),
+        "cards": [{"ord": c.ord, "deck": col.decks.name(c.did)} for c in cards],
+    }
+
+
+def cmd_make(args):
+    from anki.collection import ExportAnkiPackageOptions
+    from anki.scheduler.v3 import CardAnswer
+
+    if os.path.exists(args.col):
+        raise SystemExit(f"{args.col} exists; make creates a new collection")
+    os.makedirs(args.media_out, exist_ok=True)
+    col = open_collection(args.col)
+    try:
+        add_vocab(col)  # a new collection already has the stock note types
+        nids = []
+        for notetype, deck, fields, tags in NOTES:
+            note = col.new_note(col.models.by_name(notetype))
+            note.fields[:] = fields
+            note.tags = tags
+            col.add_note(note, col.decks.id(deck))
+            nids.append(note.id)
+        # The reverse card of "gato" goes to the other subdeck.
+        card = next(c for c in col.get_note(nids[2]).cards() if c.ord == 1)
+        card.did = col.decks.id("Lang::Verbs")
+        col.update_card(card)
+
+        answer_cards(col, "Lang::Nouns", [CardAnswer.EASY, CardAnswer.GOOD])
+        answer_cards(col, "Lang::Verbs", [CardAnswer.EASY, CardAnswer.HARD])
+
+        # As the desktop's "Anki Deck Package" export: no scheduling.
+        options = ExportAnkiPackageOptions(
+            with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
+        )
+        exported = col.export_anki_package(out_path=args.package, options=options, limit=None)
+
+        notes = [note_summary(col, nid) for nid in nids]
+        used = sorted({n["mid"] for n in notes})
+        return {
+            "package": args.package,
+            "collection": args.col,
+            "exported_notes": exported,
+            "notetypes": [notetype_summary(col.models.get(mid)) for mid in used],
+            "notes": notes,
+            "state": describe(col),
+        }
+    finally:
+        col.close()
+
+
+def cmd_render(args):
+    col = open_collection(args.col)
+    try:
+        rendered = []
+        for cid in col.db.list("select id from cards"):
+            card = col.get_card(cid)
+            output = card.render_output(reload=True)
+            rendered.append(
+                {
+                    "guid": card.note().guid,
+                    "ord": card.ord,
+                    "question": output.question_text,
+                    "answer": output.answer_text,
+                }
+            )
+        rendered.sort(key=lambda r: (r["guid"], r["ord"]))
+        return {"rendered": rendered}
+    finally:
+        col.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("make")
+    p.add_argument("--col", required=True)
+    p.add_argument("--package", required=True)
+    p.add_argument("--media-out", required=True)
+    p.set_defaults(run=cmd_make)
+    p = sub.add_parser("render")
+    p.add_argument("--col", required=True)
+    p.set_defaults(run=cmd_render)
+    args = parser.parse_args()
+    result = args.run(args)
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
