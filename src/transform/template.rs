@@ -582,8 +582,8 @@ mod tests {
         // As in Anki, a tag ends at the first `}}` (`{{{Word}}}` leaves a `}`);
         // a lone `{{` is text; comments keep their tags unread.
         assert_eq!(
-            render("{{ <!-- {{Word}} -->", &fields, true),
-            "{{ <!-- {{Word}} -->"
+            render("<!-- {{Word}} --> {{Word}} {{", &fields, true),
+            "<!-- {{Word}} --> hablar {{"
         );
     }
 
