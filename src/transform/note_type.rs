@@ -175,3 +175,103 @@ impl Note {
             .collect()
     }
 }
+
+/// One card of a note, rendered outside Anki.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedCard {
+    /// The question side's HTML.
+    pub question: String,
+    /// The answer without the question above it: what follows Anki's
+    /// `<hr id=answer>` marker, or the whole back rendered with an empty
+    /// `{{FrontSide}}` when there is no marker.
+    pub answer: String,
+}
+
+/// What a rendering outside Anki shows of a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cards {
+    /// Every card Anki would make (a cloze note: one card with every
+    /// deletion blanked); Quizlet gets one pair per card.
+    Each,
+    /// The first card only (a cloze note: every deletion blanked); the
+    /// handouts show each note once.
+    First,
+}
+
+impl NoteType {
+    /// Renders a note's cards with Anki's template semantics. `fields_html`
+    /// is [`Note::fields_html`]; `tags` and `deck` fill `{{Tags}}` and `{{Deck}}`.
+    pub fn render_cards(
+        &self,
+        note: &Note,
+        fields_html: &[String],
+        tags: &[String],
+        deck: &str,
+        which: Cards,
+    ) -> Vec<RenderedCard> {
+        use super::template::{CardContext, ClozeCard};
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .zip(fields_html)
+            .map(|(f, v)| (f.name.as_str(), v.as_str()))
+            .collect();
+        let tags = tags.join(" ");
+        let subdeck = deck.rsplit("::").next().unwrap_or(deck);
+        let ords: Vec<(usize, ClozeCard)> = if self.is_cloze() {
+            vec![(0, ClozeCard::All)]
+        } else {
+            let ords = self.card_ords(&note.fields);
+            let take = if which == Cards::First { 1 } else { ords.len() };
+            ords.into_iter()
+                .take(take)
+                .map(|o| (o as usize, ClozeCard::Number(o + 1)))
+                .collect()
+        };
+        ords.into_iter()
+            .filter_map(|(index, cloze)| {
+                let template = self.templates.get(index)?;
+                let specials = [
+                    ("Tags", tags.as_str()),
+                    ("Type", self.name.as_str()),
+                    ("Deck", deck),
+                    ("Subdeck", subdeck),
+                    ("Card", template.name.as_str()),
+                    ("CardFlag", ""),
+                ];
+                let context = |question: bool, front_side: &'_ str| {
+                    template.front_parsed.render(&CardContext {
+                        fields: &fields,
+                        specials: &specials,
+                        cloze,
+                        question,
+                        front_side,
+                    })
+                };
+                let question = context(true, "");
+                let back = template.back_parsed.render(&CardContext {
+                    fields: &fields,
+                    specials: &specials,
+                    cloze,
+                    question: false,
+                    front_side: "",
+                });
+                Some(RenderedCard {
+                    question,
+                    answer: after_answer_marker(&back).trim().to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What follows Anki's `<hr id=answer>` (any quoting), or all of `back`.
+fn after_answer_marker(back: &str) -> &str {
+    let lower = back.to_ascii_lowercase();
+    for marker in ["<hr id=answer>", "<hr id=\"answer\">", "<hr id='answer'>"] {
+        if let Some(at) = lower.find(marker) {
+            return &back[at + marker.len()..];
+        }
+    }
+    back
+}

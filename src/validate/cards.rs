@@ -61,7 +61,8 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 first_ids.insert(&card.id.value, card.id.span);
             }
         }
-        if !card.malformed {
+        // Cards of the bank's own note types are checked in note_types.rs.
+        if !card.malformed && card.resolved_note_type(bank.defaults.as_ref()).is_none() {
             check_fields(
                 source,
                 card,

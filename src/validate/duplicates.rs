@@ -226,10 +226,14 @@ fn within_distance<T: PartialEq>(a: &[T], b: &[T], k: usize) -> bool {
     previous[b.len()] <= k
 }
 
+/// What a card asks: its question or cloze text; for a card of a
+/// bank-declared note type, the first field it sets (Anki's duplicate
+/// check looks at a note's first field).
 fn prompt(card: &Card) -> Option<&str> {
     card.question
         .as_ref()
         .or(card.text.as_ref())
+        .or(card.fields.first().map(|f| &f.value))
         .map(|f| f.value.as_str())
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use super::OutputFile;
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::to_handout_markdown;
+use crate::transform::markup::{html_to_markdown, to_handout_markdown};
+use crate::transform::note_type::Cards;
 use crate::transform::{Deck, DeckCard};
 
 /// Cards without a topic are grouped under this heading, after the others.
@@ -88,8 +89,22 @@ fn question_answer(
     card: &DeckCard,
     media_url: &dyn Fn(&str) -> Option<String>,
 ) -> (String, String) {
-    let media =
-        |md: &str| to_handout_markdown(md, &|written| deck.media_name(written).and_then(media_url));
+    let handout_url = |written: &str| deck.media_name(written).and_then(media_url);
+    let media = |md: &str| to_handout_markdown(md, &handout_url);
+    if let Some(note) = &card.note
+        && let Some(note_type) = deck.note_types.get(note.note_type)
+    {
+        // A card of the bank's own note type: its first card as Anki
+        // renders it, as Markdown like every other card.
+        let fields = note.fields_html(note_type, &handout_url);
+        let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
+        let rendered = note_type.render_cards(note, &fields, &card.tags, deck_name, Cards::First);
+        return rendered
+            .into_iter()
+            .next()
+            .map(|r| (html_to_markdown(&r.question), html_to_markdown(&r.answer)))
+            .unwrap_or_default();
+    }
     let (question, mut answer) = match card.card_type {
         CardType::Cloze => {
             let deletions = cloze::parse(&card.text).unwrap_or_default();

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use super::{OutputFile, WriteError, Writer};
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::{Layout, to_plain};
+use crate::transform::markup::{Layout, html_to_plain, to_plain};
+use crate::transform::note_type::Cards;
 use crate::transform::{Deck, DeckCard};
 
 /// One Quizlet term/definition pair.
@@ -44,6 +45,23 @@ pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
             term,
             definition,
         };
+        if let Some(note) = &card.note
+            && let Some(note_type) = deck.note_types.get(note.note_type)
+        {
+            // A card of the bank's own note type: each card Anki would
+            // make, rendered from its templates, flattened.
+            let fields = note.fields_html(note_type, &|w| deck.media_name(w).map(str::to_string));
+            let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
+            for rendered in
+                note_type.render_cards(note, &fields, &card.tags, deck_name, Cards::Each)
+            {
+                out.push(pair(
+                    html_to_plain(&rendered.question, layout),
+                    html_to_plain(&rendered.answer, layout),
+                ));
+            }
+            continue;
+        }
         match card.card_type {
             CardType::Cloze => {
                 let (term, definition) = cloze_pair(card, layout);

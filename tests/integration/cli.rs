@@ -100,6 +100,44 @@ fn new_writes_a_starter_that_checks_clean_and_never_overwrites() {
     assert_eq!(files_below(&dir.path().join("out")).len(), 6);
 }
 
+/// The starter's commented note type and card, uncommented, check clean and
+/// build: the snippet that teaches the format is valid.
+#[test]
+fn starter_note_type_snippet_is_a_valid_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "source/mine.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    let starter = std::fs::read_to_string(dir.path().join("source/mine.yaml")).unwrap();
+    let mut out = String::new();
+    let mut inside = false;
+    for line in starter.lines() {
+        if line.starts_with("# >>> ") {
+            inside = true;
+            continue;
+        }
+        if line.starts_with("# <<< ") {
+            inside = false;
+            continue;
+        }
+        let line = if inside {
+            line.strip_prefix("# ").unwrap_or(line)
+        } else {
+            line
+        };
+        out.push_str(line);
+        out.push('\n');
+    }
+    assert!(out.contains("\nnote-types:\n"), "{out}");
+    std::fs::write(dir.path().join("source/mine.yaml"), &out).unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "--deny-warnings"]));
+    assert_eq!(status, 0, "{stderr}\n{out}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "--format", "quizlet"]));
+    assert_eq!(status, 0, "{stderr}");
+    let quizlet = std::fs::read_to_string(dir.path().join("out/my-deck.quizlet.txt")).unwrap();
+    assert!(quizlet.contains("hablar\tto speak\n"), "{quizlet}");
+    assert!(quizlet.contains("to speak\thablar"), "{quizlet}");
+}
+
 #[test]
 fn committed_schema_matches_the_model() {
     let (status, stdout, _) = run(flashdeck(&repo()).arg("schema"));

@@ -2,6 +2,7 @@
 //! needs: HTML for Anki and the print page, one-line plain text for Quizlet,
 //! and Markdown with media paths rewritten for the handouts.
 
+mod from_html;
 mod highlight;
 mod html;
 mod plain;
@@ -9,8 +10,9 @@ mod rewrite;
 mod sanitize;
 mod tex;
 
+pub use from_html::html_to_markdown;
 pub use html::{HtmlOptions, to_html};
-pub use plain::{Layout, to_plain, to_plain_text};
+pub use plain::{Layout, html_to_plain, to_plain, to_plain_text};
 pub use rewrite::{dollar_math, escape_markdown_text, neutralize_markdown, to_handout_markdown};
 pub use sanitize::{
     STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, sanitize as sanitize_html,

@@ -25,6 +25,89 @@ pub fn to_plain_text(markdown: &str) -> String {
     to_plain(markdown, Layout::OneLine)
 }
 
+/// Rendered HTML (a card of a bank-declared note type) as plain text in
+/// the given layout: block ends and `<br>` break lines, `<script>`/`<style>`
+/// and comments vanish, entities are decoded, `[sound:…]` goes, and runs of
+/// spaces collapse.
+pub fn html_to_plain(html: &str, layout: Layout) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let lower = after
+            .get(..after.len().min(12))
+            .unwrap_or(after)
+            .to_ascii_lowercase();
+        let skip_to = |close: &str| {
+            after
+                .to_ascii_lowercase()
+                .find(close)
+                .map_or(after.len(), |i| i + close.len())
+        };
+        let end = if lower.starts_with("<!--") {
+            skip_to("-->")
+        } else if lower.starts_with("<script") {
+            skip_to("</script>")
+        } else if lower.starts_with("<style") {
+            skip_to("</style>")
+        } else {
+            let end = after.find('>').map_or(after.len(), |i| i + 1);
+            let name: String = lower
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if matches!(
+                name.as_str(),
+                "br" | "p"
+                    | "div"
+                    | "li"
+                    | "tr"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "pre"
+                    | "hr"
+                    | "table"
+                    | "ul"
+                    | "ol"
+                    | "blockquote"
+            ) {
+                text.push('\n');
+            } else if matches!(name.as_str(), "td" | "th") {
+                text.push(' ');
+            }
+            end
+        };
+        rest = &after[end..];
+    }
+    text.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&text).replace('\u{a0}', " ");
+    let without_sounds = {
+        let mut out = String::with_capacity(decoded.len());
+        let mut rest = decoded.as_str();
+        while let Some(i) = rest.find("[sound:") {
+            out.push_str(&rest[..i]);
+            rest = rest[i..].find(']').map_or("", |e| &rest[i + e + 1..]);
+        }
+        out.push_str(rest);
+        out
+    };
+    let lines: Vec<String> = without_sounds
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    match layout {
+        Layout::OneLine => lines.join(" "),
+        Layout::Lines => lines.join("\n"),
+    }
+}
+
 /// Markdown as plain text in the given layout.
 pub fn to_plain(markdown: &str, layout: Layout) -> String {
     let (block_break, code_break, row_break) = match layout {
