@@ -665,6 +665,20 @@ fn check_cards(
         if let Some(first) = card.references.first() {
             report(unused_key(source, first.span, BUILT_IN_KEYS[4], note_type));
         }
+        if let Some(guid) = &card.guid
+            && note_type.anki_id.is_none()
+        {
+            report(
+                Diagnostic::new(
+                    Code::GuidWithoutNoteTypeId,
+                    source,
+                    guid.span,
+                    format!("this card keeps an Anki GUID, but note type `{}` keeps no `anki-id`", note_type.name),
+                )
+                .label("matched by GUID in Anki")
+                .hint("if the note came from Anki, copy its note type's id (`anki-id:`) too, or Anki reports the note as conflicting and updates nothing; if the GUID is new, ignore this or allow the lint"),
+            );
+        }
         check_note_fields(source, card, note_type, report);
     }
 }
@@ -746,10 +760,15 @@ fn check_note_fields(
     }
     if note_type.is_cloze() {
         let cloze_fields = note_type.templates[0].front_parsed.cloze_fields();
+        let mut unreadable = false;
         for field in &card.fields {
             if cloze_fields.contains(&field.name.value.trim()) {
                 super::cards::check_cloze(source, &field.value, !field.html, report);
+                unreadable |= crate::model::cloze::parse(&field.value.value).is_err();
             }
+        }
+        if unreadable {
+            return; // Its deletions were reported; "no card" would only repeat it.
         }
     }
     for entry in &card.decks {

@@ -1567,7 +1567,7 @@ fn probe(args: &[&OsStr], input: Option<&str>) -> String {
 
 /// The Python of the Anki environment, created once per process (and only
 /// when `requirements.txt` changed since the last time).
-fn anki_python() -> &'static Path {
+pub(crate) fn anki_python() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON.get_or_init(prepare_anki_env)
 }

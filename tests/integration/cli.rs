@@ -681,3 +681,35 @@ fn a_long_build_shows_progress_on_a_terminal_only() {
         "no progress when piped: {stderr}"
     );
 }
+
+/// HTML fields are sanitized like every other field, and what that removes
+/// is a located warning; a template may hold a script only when its note
+/// type says `scripts: true`.
+#[test]
+fn html_fields_warn_about_what_sanitizing_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = "deck:\n  id: html\n  name: Html\nnote-types:\n  - name: Plain\n    fields: [Front, Back]\n    scripts: true\n    templates:\n      - name: Card 1\n        front: \"{{Front}}<script>console.log(1)</script>\"\n        back: \"{{FrontSide}}<hr id=answer>{{Back}}\"\ncards:\n  - id: a\n    note-type: Plain\n    fields:\n      Front: {html: \"<b onclick=\\\"steal()\\\">bold</b><script>steal()</script>\"}\n      Back: {html: \"<i>kept</i>\"}\n";
+    std::fs::create_dir_all(dir.path().join("source")).unwrap();
+    std::fs::write(dir.path().join("source/html.yaml"), bank).unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("warning[html-sanitized]"), "{stderr}");
+    assert!(
+        stderr.contains("`<script>`") && stderr.contains("`onclick`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("source/html.yaml:16:"), "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "--format", "quizlet"]));
+    assert_eq!(status, 0, "{stderr}");
+    let quizlet = std::fs::read_to_string(dir.path().join("out/html.quizlet.txt")).unwrap();
+    assert_eq!(quizlet, "bold\tkept\n");
+    // Without `scripts: true` the template's script is an error.
+    std::fs::write(
+        dir.path().join("source/html.yaml"),
+        bank.replace("    scripts: true\n", ""),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[template-script]"), "{stderr}");
+}

@@ -6,6 +6,7 @@
 mod common;
 
 mod anki_import;
+mod anki_note_types;
 mod card_style;
 mod cli;
 mod fuzz_pipeline;
