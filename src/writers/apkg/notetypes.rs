@@ -99,6 +99,31 @@ pub const NOTE_TYPES: [NoteType; 4] = [
     },
 ];
 
+/// Legacy JSON of one field (`id`: Anki's field config id, only when kept).
+fn field_json(name: &str, ord: usize, id: Option<i64>) -> Value {
+    let mut field = json!({"name": name, "ord": ord, "sticky": false, "rtl": false,
+           "font": "Arial", "size": 20, "media": [], "plainText": false,
+           "collapsed": false, "excludeFromSearch": false});
+    if let Some(id) = id {
+        field["id"] = json!(id);
+    }
+    field
+}
+
+/// Legacy JSON of one card template (`id`: Anki's template config id, only when kept).
+fn template_json(name: &str, ord: usize, front: &str, back: &str, id: Option<i64>) -> Value {
+    let mut template = json!({"name": name, "ord": ord, "qfmt": front, "afmt": back,
+           "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0});
+    if let Some(id) = id {
+        template["id"] = json!(id);
+    }
+    template
+}
+
+/// Anki's default LaTeX preamble and postamble (unused unless a field holds `[latex]`).
+const LATEX_PRE: &str = "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n";
+const LATEX_POST: &str = "\\end{document}";
+
 /// The note type serving `card_type`.
 pub fn note_type(card_type: CardType) -> &'static NoteType {
     let index = CardType::ALL
@@ -154,15 +179,7 @@ pub fn custom_to_json(
         .fields
         .iter()
         .enumerate()
-        .map(|(ord, field)| {
-            let mut f = json!({"name": field.name, "ord": ord, "sticky": false, "rtl": false,
-                   "font": "Arial", "size": 20, "media": [], "plainText": false,
-                   "collapsed": false, "excludeFromSearch": false});
-            if let Some(id) = field.anki_id {
-                f["id"] = json!(id);
-            }
-            f
-        })
+        .map(|(ord, field)| field_json(&field.name, ord, field.anki_id))
         .collect();
     let field_ords: std::collections::HashMap<&str, usize> = nt
         .fields
@@ -174,14 +191,7 @@ pub fn custom_to_json(
         .templates
         .iter()
         .enumerate()
-        .map(|(ord, t)| {
-            let mut value = json!({"name": t.name, "ord": ord, "qfmt": t.front, "afmt": t.back,
-                   "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0});
-            if let Some(id) = t.anki_id {
-                value["id"] = json!(id);
-            }
-            value
-        })
+        .map(|(ord, t)| template_json(&t.name, ord, &t.front, &t.back, t.anki_id))
         .collect();
     // `req` (legacy): the fields each front refers to; Anki recomputes it.
     let req: Vec<Value> = nt
@@ -211,8 +221,8 @@ pub fn custom_to_json(
         "tmpls": templates,
         "flds": fields,
         "css": nt.css,
-        "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
-        "latexPost": "\\end{document}",
+        "latexPre": LATEX_PRE,
+        "latexPost": LATEX_POST,
         "latexsvg": false,
         "req": req,
         "tags": [],
@@ -252,20 +262,13 @@ impl NoteType {
             .fields
             .iter()
             .enumerate()
-            .map(|(ord, name)| {
-                json!({"name": name, "ord": ord, "sticky": false, "rtl": false,
-                       "font": "Arial", "size": 20, "media": [], "plainText": false,
-                       "collapsed": false, "excludeFromSearch": false})
-            })
+            .map(|(ord, name)| field_json(name, ord, None))
             .collect();
         let templates: Vec<Value> = self
             .templates
             .iter()
             .enumerate()
-            .map(|(ord, (name, front, back))| {
-                json!({"name": name, "ord": ord, "qfmt": front, "afmt": back,
-                       "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0})
-            })
+            .map(|(ord, (name, front, back))| template_json(name, ord, front, back, None))
             .collect();
         // `req`: which fields a template needs to produce a card (legacy field).
         let req: Vec<Value> = (0..self.templates.len())
@@ -292,8 +295,8 @@ impl NoteType {
             "tmpls": templates,
             "flds": fields,
             "css": CSS,
-            "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
-            "latexPost": "\\end{document}",
+            "latexPre": LATEX_PRE,
+            "latexPost": LATEX_POST,
             "latexsvg": false,
             "req": req,
             "tags": [],
