@@ -77,6 +77,53 @@ def entity_media(n, folder):
     (folder / "bank.yaml").write_text(HEAD + cards)
 
 
+NOTE_TYPE_HEAD = """deck:
+  id: shape
+  name: Shape
+note-types:
+  - name: Pair
+    fields: [Front, Back, Extra]
+    templates:
+      - name: Forward
+        front: "<div class=front>{{Front}}</div>"
+        back: "{{FrontSide}}<hr id=answer>{{Back}}{{#Extra}}<div class=extra>{{Extra}}</div>{{/Extra}}"
+      - name: Backward
+        front: "<div class=front>{{Back}}</div>"
+        back: "{{FrontSide}}<hr id=answer>{{Front}}"
+defaults:
+  note-type: Pair
+cards:
+"""
+
+
+def as_note(card_yaml):
+    """A gen_bank card as a note of the two-template type above: question (or
+    cloze text) → Front, answer → Back, extra → Extra; same text, same tags."""
+    keep, fields, current = [], [], None
+    names = {"question": "Front", "text": "Front", "answer": "Back", "extra": "Extra"}
+    for line in card_yaml.splitlines():
+        key = line[4:].split(":", 1)[0] if line.startswith("    ") and not line.startswith("     ") else None
+        if key in names:
+            current = fields
+            fields.append("      " + names[key] + ":" + line.split(":", 1)[1])
+        elif key in ("type", "references"):
+            current = []  # dropped with its continuation lines
+        elif key is not None or line.startswith("  - "):
+            current = keep
+            keep.append(line)
+        elif current is not None:
+            current.append(("  " + line) if current is fields and line.strip() else line)
+    return "\n".join(keep + ["    fields:"] + fields) + "\n"
+
+
+def note_type(n, folder):
+    """n notes of a bank-declared note type with two templates, the varied
+    bank's text in its fields (against `varied`: the cost of the template path)."""
+    rng = gen_bank.random.Random(n)
+    text = NOTE_TYPE_HEAD + "".join(as_note(gen_bank.card(rng, i)) for i in range(n))
+    (folder / "bank.yaml").write_text(text)
+
+
 def many_banks(n, folder):
     """n banks of 50 cards each, checked in one run."""
     rng = gen_bank.random.Random(n)
@@ -95,6 +142,7 @@ SHAPES = {
     "deep-tags": (deep_tags, [5_000, 10_000, 20_000], "cards", False),
     "entity-media": (entity_media, [10_000, 20_000, 40_000], "cards", False),
     "many-banks": (many_banks, [50, 100, 200], "banks", False),
+    "note-type": (note_type, [10_000, 20_000, 40_000], "notes", True),
 }
 
 
