@@ -345,6 +345,7 @@ fn a_deck_from_anki_rebuilds_into_updates_of_its_own_notes() {
     let unchanged = bank_yaml(&anki.made, Identity::Kept, &[]);
     let (_, stderr) = build(work.path(), &unchanged, anki.oldest_note() - 100);
     assert!(!stderr.contains("warning"), "{stderr}");
+    outside_anki_cards_read_as_anki_renders_them(&anki, &before, work.path());
     // Two edits: a Vocab meaning and a Basic back.
     let vocab = anki
         .made
@@ -413,6 +414,43 @@ fn a_deck_from_anki_rebuilds_into_updates_of_its_own_notes() {
             );
         }
     }
+}
+
+/// flashdeck's own template renderer (Quizlet, handouts) against Anki's: for
+/// every card of the standard note types, the Quizlet term is the text of
+/// the question Anki renders, and the definition the text of its answer
+/// below `<hr id=answer>`. (Cloze notes are one pair with every deletion
+/// blanked, and type-in fronts hold Anki's input box: not compared.)
+fn outside_anki_cards_read_as_anki_renders_them(
+    anki: &Collection,
+    rendered: &BTreeMap<(String, u64), (String, String)>,
+    dir: &Path,
+) {
+    use flashdeck::transform::markup::{Layout, html_to_plain};
+    let quizlet = std::fs::read_to_string(dir.join("out/lang.quizlet.txt")).unwrap();
+    let mut pairs = quizlet.lines();
+    let mut compared = 0;
+    for note in &anki.made.notes {
+        for card in &note.cards {
+            let pair = pairs.next().expect("a Quizlet pair per card");
+            if note.notetype == "Cloze" {
+                break; // one pair for the note
+            }
+            if note.notetype.contains("type in") {
+                continue;
+            }
+            let (question, answer) = &rendered[&(note.guid.clone(), card.ord as u64)];
+            let answer = answer.split("<hr id=answer>").nth(1).unwrap_or(answer);
+            let expected = format!(
+                "{}\t{}",
+                html_to_plain(question, Layout::OneLine),
+                html_to_plain(answer, Layout::OneLine)
+            );
+            assert_eq!(pair, expected, "note {} card {}", note.guid, card.ord);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 12, "Basic 2 + reversed 4 + Vocab 6 cards");
 }
 
 #[test]

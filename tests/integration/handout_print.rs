@@ -60,6 +60,16 @@ fn django_interview_prints_cleanly() {
 }
 
 #[test]
+fn vocabulary_with_its_own_note_type_prints_cleanly() {
+    print_and_check(
+        "source/examples/vocabulary.yaml",
+        &["source/examples/media", "source/examples/templates"],
+        "spanish-vocabulary",
+        4,
+    );
+}
+
+#[test]
 fn showcase_prints_cleanly() {
     print_and_check(
         "source/examples/showcase.yaml",
@@ -78,9 +88,10 @@ fn showcase_prints_cleanly() {
 /// that forced a page per card, or lost its column width, exceeds it.
 /// Lower: no card is shorter than about four lines with its footer and gap,
 /// so at most about eight fit a page, plus the header: `1 + cards / 8`, and
-/// never fewer than 2. A page that prints blank or hides cards falls below it.
+/// never fewer than 2 once there are eight cards (a handful fit on the title
+/// page). A page that prints blank or hides cards falls below it.
 fn page_bounds(cards: usize) -> (usize, usize) {
-    let low = (1 + cards / 8).max(2);
+    let low = (1 + cards / 8).max(if cards >= 8 { 2 } else { 1 });
     let high = cards * 2 / 3 + 3;
     (low, high)
 }
@@ -209,6 +220,38 @@ fn probes(bank: &Path) -> Vec<Probe> {
     let mut out = Vec::new();
     for topic in topics {
         for card in deck.cards.iter().filter(|c| c.topic.as_deref() == topic) {
+            // A card of the bank's own note type prints its first card as
+            // the template renders it.
+            if let Some(note) = &card.note {
+                let note_type = &deck.note_types[note.note_type];
+                let fields = note.fields_html(note_type, &|_| None);
+                let rendered = note_type.render_cards(
+                    note,
+                    &fields,
+                    &card.tags,
+                    &deck.name,
+                    flashdeck::transform::note_type::Cards::First,
+                );
+                let text = flashdeck::transform::markup::html_to_plain(
+                    &rendered[0].question,
+                    flashdeck::transform::markup::Layout::OneLine,
+                );
+                let topic_tag = card.topic.as_deref().map(topic_tag);
+                let footer: String = card
+                    .tags
+                    .iter()
+                    .filter(|t| Some(*t) != topic_tag.as_ref())
+                    .map(|s| squash(s))
+                    .collect();
+                out.push(Probe {
+                    number: out.len() + 1,
+                    id: card.id.clone(),
+                    question: vec![squash(&text)],
+                    leading_gap: false,
+                    footer,
+                });
+                continue;
+            }
             let question_md = match card.card_type {
                 CardType::Cloze => {
                     let mut q = String::new();
