@@ -71,6 +71,11 @@ enum Command {
         after_help = "Example:\n  flashdeck schema > schema/bank.schema.json\n\nThen start a bank with:  # yaml-language-server: $schema=../schema/bank.schema.json"
     )]
     Schema,
+    /// Bring an existing deck in: an Anki package, a Quizlet export or a spreadsheet becomes a bank.
+    #[command(
+        after_help = "Examples:\n  flashdeck convert ~/Downloads/Spanish.apkg             → source/spanish.yaml, its lock and media\n  flashdeck convert collection.colpkg --deck \"Lang::Spanish\"\n  flashdeck convert set.txt --term-sep ' - ' --card-sep ';'     (Quizlet's Export text)\n  flashdeck convert words.csv --columns question,answer,tags\n\nA deck from Anki keeps its note types, ids and GUIDs, and the lock is seeded with its notes'\ntimes: the first `flashdeck build` updates the notes its users have instead of duplicating them.\nScheduling stays in each user's collection. Existing files are replaced only with --force."
+    )]
+    Convert(ConvertArgs),
     /// Write a commented starter bank to PATH (refuses to overwrite).
     #[command(
         after_help = "Example:\n  flashdeck new source/my-deck.yaml && flashdeck check source/my-deck.yaml"
@@ -79,6 +84,34 @@ enum Command {
         /// Where to write the bank, e.g. source/my-deck.yaml.
         path: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+struct ConvertArgs {
+    /// The file to convert: .apkg or .colpkg (Anki), .txt (Quizlet's export), .csv or .tsv (a spreadsheet).
+    input: PathBuf,
+    /// Its format, when the file name does not say.
+    #[arg(long = "from", value_enum)]
+    from: Option<crate::read::InputFormat>,
+    /// The folder for the bank (`<deck-id>.yaml`), its lock and `media/<deck-id>/`.
+    #[arg(long, value_name = "DIR", default_value = "source")]
+    out: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    force: bool,
+    /// Anki: only this deck and its subdecks (a whole collection holds every deck).
+    #[arg(long, value_name = "NAME")]
+    deck: Option<String>,
+    /// Quizlet: text between term and definition ("\t" = Tab, the default).
+    #[arg(long, value_name = "SEP", default_value = "\\t")]
+    term_sep: String,
+    /// Quizlet: text between cards ("\n" = New line, the default).
+    #[arg(long, value_name = "SEP", default_value = "\\n")]
+    card_sep: String,
+    /// Spreadsheet: what each column holds, in order: question, answer, tags,
+    /// extra, or - to skip one (default: from the header row's names).
+    #[arg(long, value_name = "ROLES", value_delimiter = ',')]
+    columns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +218,7 @@ pub fn run() -> i32 {
             EXIT_OK
         }
         Command::New { path } => run_new(&ui, &path),
+        Command::Convert(args) => run_convert(&ui, args),
     }
 }
 
@@ -552,6 +586,101 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
                 "help: `--tag`, `--exclude-tag` and `--id` choose cards; `flashdeck check` lists nothing to fix here. Nothing was written."
             );
             EXIT_INVALID
+        }
+    }
+}
+
+fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
+    use crate::convert::{ConvertFailure, ConvertOptions, convert};
+    use crate::read::spreadsheet::Role;
+    let columns = match &args.columns {
+        None => None,
+        Some(names) => {
+            let mut roles = Vec::new();
+            for name in names {
+                match Role::parse(name) {
+                    Some(role) => roles.push(role),
+                    None => {
+                        ui.error(&format!(
+                            "--columns: `{name}` is not a column role; use question, answer, tags, extra, or - to skip a column"
+                        ));
+                        return EXIT_ERROR;
+                    }
+                }
+            }
+            Some(roles)
+        }
+    };
+    let options = ConvertOptions {
+        input: args.input.clone(),
+        format: args.from,
+        out_dir: args.out.clone(),
+        force: args.force,
+        deck: args.deck.clone(),
+        term_sep: unescape_separator(&args.term_sep),
+        card_sep: unescape_separator(&args.card_sep),
+        columns,
+    };
+    match convert(&options) {
+        Ok(report) => {
+            ui.diagnostics(&report.check);
+            let c = &report.converted;
+            let cards: usize = c.notes.iter().map(|n| n.decks.len().max(1)).sum();
+            ui.status(
+                "Converted",
+                &format!(
+                    "{} → {}: {} notes ({} cards), {} note types, {} media, {} fields kept as HTML, {} as Markdown",
+                    args.input.display(),
+                    report.bank.display(),
+                    c.notes.len(),
+                    cards,
+                    c.note_types.len(),
+                    c.media.len(),
+                    report.file.html_fields,
+                    report.file.markdown_fields,
+                ),
+            );
+            if let Some(dir) = &report.media_dir {
+                ui.status("Media", &format!("{}", dir.display()));
+            }
+            for skipped in &c.skipped {
+                ui.status("Skipped", skipped);
+            }
+            for remark in &c.remarks {
+                ui.status("Note", remark);
+            }
+            if let Some(scheduling) = &c.scheduling {
+                ui.status("Scheduling", scheduling);
+            }
+            let (_, warnings) = report.check.diagnostics.counts();
+            ui.status(
+                "Checked",
+                &format!(
+                    "{}: 0 errors and {warnings} warnings; build it with `flashdeck build {}`",
+                    report.bank.display(),
+                    report.bank.display()
+                ),
+            );
+            EXIT_OK
+        }
+        Err(ConvertFailure::Input(err)) => {
+            let place = err
+                .place
+                .map(|(line, column)| format!("{}:{line}:{column}: ", args.input.display()))
+                .unwrap_or_else(|| format!("{}: ", args.input.display()));
+            ui.error(&format!("{place}{}", err.message));
+            eprintln!("help: {}", err.hint);
+            eprintln!("nothing was written");
+            EXIT_INVALID
+        }
+        Err(ConvertFailure::Invalid(report, message)) => {
+            ui.diagnostics(&report);
+            ui.error(&format!("{message}; nothing was written"));
+            EXIT_INVALID
+        }
+        Err(ConvertFailure::Io(message)) => {
+            ui.error(&format!("{message}; nothing was written"));
+            EXIT_ERROR
         }
     }
 }

@@ -12,11 +12,16 @@
 //!                  └ YAML → located tree → [`model::Bank`], structural diagnostics
 //! ```
 //!
+//! `flashdeck convert` runs the other way: [`read`] (one module per input
+//! format, bytes in, a converted deck out) → a bank file → the same load and
+//! validate stages → a lock seeded from the source ([`convert`]).
+//!
 //! [`pipeline`] ties the stages together; [`cli`] is the command-line face.
 
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod convert;
 pub mod diagnostics;
 pub mod input;
 pub mod load;
@@ -25,6 +30,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod read;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testing;

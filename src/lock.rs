@@ -201,6 +201,28 @@ impl Lock {
         Lock { notetypes, cards }
     }
 
+    /// A new lock for a converted deck: each card dated as `card_time` says
+    /// (its note's time in the source; 0 means `now`), the note types at
+    /// `notetypes_time`. A package built from it then carries the source's
+    /// own times, so Anki sees unedited notes as unchanged.
+    pub fn seeded(
+        deck: &Deck,
+        notetype_fingerprint: &str,
+        card_time: &dyn Fn(&str) -> i64,
+        notetypes_time: i64,
+        now: i64,
+    ) -> Lock {
+        let dated = |t: i64| if t > 0 { t.min(MAX_TIME) } else { now };
+        let mut lock = Lock::default().updated(deck, notetype_fingerprint, now);
+        for (id, entry) in &mut lock.cards {
+            entry.modified = dated(card_time(id));
+        }
+        if let Some(entry) = &mut lock.notetypes {
+            entry.modified = dated(notetypes_time);
+        }
+        lock
+    }
+
     /// Cards whose type differs from the locked one, given `(id, type, where)`
     /// of each card: `(id, where, locked type, new type)`. Anki cannot change an
     /// imported note's type (it reports the note as conflicting on every

@@ -48,6 +48,16 @@ impl SourceFile {
         }
     }
 
+    /// The same text under another path (a file staged under a temporary
+    /// name, reported under the name it is meant to have).
+    pub fn renamed(&self, path: &Path) -> SourceFile {
+        SourceFile {
+            path: path.to_path_buf(),
+            text: Arc::clone(&self.text),
+            line_starts: Arc::clone(&self.line_starts),
+        }
+    }
+
     /// The path the text was read from, as given by the user.
     pub fn path(&self) -> &Path {
         &self.path

@@ -163,16 +163,35 @@ impl Note {
                 } else if value.text.trim().is_empty() {
                     String::new()
                 } else {
-                    crate::transform::markup::to_html(
+                    inline_paragraph(crate::transform::markup::to_html(
                         &value.text,
                         &crate::transform::markup::HtmlOptions {
                             media_url,
                             escape_braces: cloze_fields.contains(&field.name.as_str()),
                         },
-                    )
+                    ))
                 }
             })
             .collect()
+    }
+}
+
+/// A field that renders to one paragraph is written without its `<p>`:
+/// Anki templates place fields inline (`<div class=word>{{Word}}</div>`),
+/// and a word typed in Anki's editor has no paragraph around it either.
+///
+/// ```
+/// use flashdeck::transform::note_type::inline_paragraph;
+/// assert_eq!(inline_paragraph("<p>hablar</p>".into()), "hablar");
+/// assert_eq!(inline_paragraph("<p>a</p>\n<p>b</p>".into()), "<p>a</p>\n<p>b</p>");
+/// ```
+pub fn inline_paragraph(html: String) -> String {
+    match html
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") && !inner.contains("</p>") => inner.to_string(),
+        _ => html,
     }
 }
 

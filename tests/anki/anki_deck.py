@@ -60,6 +60,35 @@ NOTES = [
 ]
 
 
+# With --rich, for the convert round trip: HTML that converters trip on,
+# media, scripts from every direction, and GUIDs YAML and CSV misread.
+# (note type, deck, fields, tags, guid or None)
+RICH_NOTES = [
+    ("Basic", "Lang::Nouns",
+     ["<table><tr><td>uno</td><td>1</td></tr></table>", "<ul><li>one</li><li>two</li></ul>"],
+     ["lang::es::numbers"], "true"),
+    ("Basic", "Lang::Verbs",
+     ["<pre><code>def f():\n    return 1</code></pre>", "Python &lt;3 &amp; &quot;quotes&quot;"],
+     ["code"], "0012345678"),
+    ("Basic", "Lang::Verbs",
+     ["\\(x^2\\) and \\[\\sum_i i\\]", "{{ user.name }} stays literal"],
+     ["math"], "#a;b,c"),
+    ("Basic", "Lang::Nouns",
+     ['<img src="pic.png">', "[sound:sound.mp3] שלום 日本語 😀"],
+     ["media"], None),
+    ("Cloze", "Lang::Verbs",
+     ["{{c1::uno::número}}, {{c2::dos}} y {{c3::tres}} ({{ user.name }})", "<i>counting</i>"],
+     ["cloze"], None),
+]
+
+# A 1×1 PNG and a few bytes of MP3 frame header, enough for Anki's media check.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+MP3 = bytes.fromhex("fffb9064") + bytes(400)
+
+
 def add_vocab(col):
     models = col.models
     nt = models.new("Vocab")
@@ -136,10 +165,17 @@ def cmd_make(args):
     try:
         add_vocab(col)  # a new collection already has the stock note types
         nids = []
-        for notetype, deck, fields, tags in NOTES:
+        notes = [(t, d, f, g, None) for t, d, f, g in NOTES]
+        if args.rich:
+            col.media.write_data("pic.png", PNG)
+            col.media.write_data("sound.mp3", MP3)
+            notes += RICH_NOTES
+        for notetype, deck, fields, tags, guid in notes:
             note = col.new_note(col.models.by_name(notetype))
             note.fields[:] = fields
             note.tags = tags
+            if guid is not None:
+                note.guid = guid
             col.add_note(note, col.decks.id(deck))
             nids.append(note.id)
         # The reverse card of "gato" goes to the other subdeck.
@@ -155,6 +191,10 @@ def cmd_make(args):
             with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
         )
         exported = col.export_anki_package(out_path=args.package, options=options, limit=None)
+        if args.legacy_package:
+            # "Support older Anki versions" ticked: the v2 layout.
+            options.legacy = True
+            col.export_anki_package(out_path=args.legacy_package, options=options, limit=None)
 
         notes = [note_summary(col, nid) for nid in nids]
         used = sorted({n["mid"] for n in notes})
@@ -198,6 +238,8 @@ def main():
     p.add_argument("--col", required=True)
     p.add_argument("--package", required=True)
     p.add_argument("--media-out", required=True)
+    p.add_argument("--legacy-package", help="also export with 'Support older Anki versions' (v2 layout)")
+    p.add_argument("--rich", action="store_true", help="add RICH_NOTES and their media")
     p.set_defaults(run=cmd_make)
     p = sub.add_parser("render")
     p.add_argument("--col", required=True)

@@ -74,7 +74,7 @@ struct MadeCard {
 }
 
 /// Runs one of the Python scripts of `tests/anki/` and parses its JSON.
-fn python(script: &str, args: &[&OsStr]) -> Value {
+pub(crate) fn python(script: &str, args: &[&OsStr]) -> Value {
     let out = Command::new(anki_python())
         .arg(repo().join("tests/anki").join(script))
         .args(args)
@@ -91,38 +91,68 @@ fn python(script: &str, args: &[&OsStr]) -> Value {
 }
 
 /// A collection made and studied by Anki, and its export.
-struct Collection {
+pub(crate) struct Collection {
     dir: TempDir,
     made: Made,
 }
 
 impl Collection {
     fn make() -> Collection {
+        let anki = Collection::make_with(false);
+        assert_eq!(anki.made.notes.len(), 10);
+        assert_eq!(anki.made.notetypes.len(), 5);
+        anki
+    }
+
+    /// `anki_deck.py make`; with `rich`, its `--rich` notes and media, and
+    /// a second export in the v2 layout. Anki's exports are
+    /// `anki-export.apkg` (v3) and `anki-export-v2.apkg` in [`Collection::dir`].
+    pub(crate) fn make_with(rich: bool) -> Collection {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("col")).unwrap();
-        let made = python(
-            "anki_deck.py",
-            &[
-                OsStr::new("make"),
-                OsStr::new("--col"),
-                dir.path().join("col/collection.anki2").as_os_str(),
-                OsStr::new("--package"),
-                dir.path().join("anki-export.apkg").as_os_str(),
-                OsStr::new("--media-out"),
-                dir.path().join("anki-media").as_os_str(),
-            ],
-        );
+        let mut args: Vec<&OsStr> = vec![OsStr::new("make")];
+        let col = dir.path().join("col/collection.anki2");
+        let package = dir.path().join("anki-export.apkg");
+        let media = dir.path().join("anki-media");
+        args.extend([
+            OsStr::new("--col"),
+            col.as_os_str(),
+            OsStr::new("--package"),
+            package.as_os_str(),
+            OsStr::new("--media-out"),
+            media.as_os_str(),
+        ]);
+        let v2 = dir.path().join("anki-export-v2.apkg");
+        if rich {
+            args.extend([
+                OsStr::new("--rich"),
+                OsStr::new("--legacy-package"),
+                v2.as_os_str(),
+            ]);
+        }
+        let made = python("anki_deck.py", &args);
         let made: Made = serde_json::from_value(made).expect("anki_deck.py make output");
-        assert_eq!(made.notes.len(), 10);
-        assert_eq!(made.notetypes.len(), 5);
         Collection { dir, made }
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The notes Anki reported when it made the collection.
+    pub(crate) fn note_count(&self) -> usize {
+        self.made.notes.len()
+    }
+
+    pub(crate) fn state(&self) -> &Value {
+        &self.made.state
     }
 
     fn path(&self) -> PathBuf {
         self.dir.path().join("col/collection.anki2")
     }
 
-    fn import(&self, package: &Path) -> Value {
+    pub(crate) fn import(&self, package: &Path) -> Value {
         python(
             "anki_probe.py",
             &[
@@ -134,7 +164,7 @@ impl Collection {
         )
     }
 
-    fn rendered(&self) -> BTreeMap<(String, u64), (String, String)> {
+    pub(crate) fn rendered(&self) -> BTreeMap<(String, u64), (String, String)> {
         let out = python(
             "anki_deck.py",
             &[
@@ -298,14 +328,14 @@ fn build(dir: &Path, yaml: &str, epoch: i64) -> (PathBuf, String) {
     (dir.join("out/lang.apkg"), stderr)
 }
 
-fn count(report: &Value, kind: &str) -> u64 {
+pub(crate) fn count(report: &Value, kind: &str) -> u64 {
     report["log"][kind]
         .as_u64()
         .unwrap_or_else(|| panic!("no {kind} in {report}"))
 }
 
 /// What must not change for the user: every card's scheduling and the review log.
-fn scheduling(state: &Value) -> (Value, Vec<Value>) {
+pub(crate) fn scheduling(state: &Value) -> (Value, Vec<Value>) {
     let cards: Vec<Value> = state["cards"]
         .as_array()
         .unwrap()

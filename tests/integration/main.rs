@@ -9,6 +9,7 @@ mod anki_import;
 mod anki_note_types;
 mod card_style;
 mod cli;
+mod convert_roundtrip;
 mod fuzz_pipeline;
 mod handout_print;
 mod handouts_markdown;

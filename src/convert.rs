@@ -1,0 +1,251 @@
+//! `flashdeck convert`: read → the bank → check → lock, the other direction
+//! of the pipeline. A reader ([`crate::read`]) turns the input into a
+//! [`Converted`] deck; [`bank_file`] writes it as a bank; the bank then goes
+//! through the same load → validate → transform path as a hand-written one
+//! (so `check` judges converted banks as it judges any), and its lock is
+//! seeded with the source notes' modification times, so the first `build`
+//! updates the notes users already have instead of duplicating them.
+//!
+//! Everything is written into a temporary folder beside the target first;
+//! only a bank that checks without errors is moved into place, so a failed
+//! conversion writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostics;
+use crate::lock::{Lock, lock_path};
+use crate::pipeline::{CheckReport, check};
+use crate::read::bank_file::{BankFile, bank_file};
+use crate::read::spreadsheet::Role;
+use crate::read::{Converted, InputFormat, ReadError, anki_package, quizlet, spreadsheet};
+use crate::transform::build_deck;
+use crate::validate::Rules;
+use crate::writers::apkg::notetypes::style_fingerprint;
+
+/// The largest input read.
+const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// What `convert` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// The file to read.
+    pub input: PathBuf,
+    /// Its format (`None`: from the file name).
+    pub format: Option<InputFormat>,
+    /// The folder the bank goes into.
+    pub out_dir: PathBuf,
+    /// Replace existing files.
+    pub force: bool,
+    /// Anki: keep only this deck and its subdecks.
+    pub deck: Option<String>,
+    /// Quizlet: text between term and definition.
+    pub term_sep: String,
+    /// Quizlet: text between cards.
+    pub card_sep: String,
+    /// Spreadsheet: the role of each column, in order.
+    pub columns: Option<Vec<Role>>,
+}
+
+/// What a conversion did.
+pub struct ConvertReport {
+    /// The bank written.
+    pub bank: PathBuf,
+    /// The deck read.
+    pub converted: Converted,
+    /// The bank text's statistics.
+    pub file: BankFile,
+    /// The check of the converted bank (warnings only).
+    pub check: CheckReport,
+    /// The media folder, if any media were written.
+    pub media_dir: Option<PathBuf>,
+}
+
+/// Why a conversion failed (nothing was written).
+pub enum ConvertFailure {
+    /// The input cannot be read as the format says (exit status 1).
+    Input(ReadError),
+    /// The converted bank does not check (a bug, or content a bank cannot
+    /// hold); the report says where (exit status 1).
+    Invalid(Box<CheckReport>, String),
+    /// A file exists, or the disk failed (exit status 2).
+    Io(String),
+}
+
+/// Reads the input, writes the bank, its lock and media.
+pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure> {
+    let name = options
+        .input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format = options
+        .format
+        .or_else(|| InputFormat::from_name(&name))
+        .ok_or_else(|| {
+            ConvertFailure::Io(format!(
+                "cannot tell the format of {} from its name; pass --from anki|quizlet|csv",
+                options.input.display()
+            ))
+        })?;
+    let bytes = crate::input::read_file(&options.input, MAX_INPUT_BYTES)
+        .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", options.input.display())))?;
+    let stem = options
+        .input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut converted = read_input(format, &bytes, options)?;
+    drop(bytes);
+    if converted.deck_name.trim().is_empty() {
+        converted.deck_name = stem.clone();
+    }
+    let file = bank_file(&converted, &name, &stem);
+    let bank_path = options.out_dir.join(format!("{}.yaml", file.deck_id));
+    let media_dir = options
+        .out_dir
+        .join(crate::read::bank_file::MEDIA_DIR)
+        .join(&file.deck_id);
+    let mut targets = vec![bank_path.clone(), lock_path(&bank_path)];
+    targets.extend(converted.media.iter().map(|(n, _)| media_dir.join(n)));
+    if !options.force
+        && let Some(existing) = targets.iter().find(|t| t.exists())
+    {
+        return Err(ConvertFailure::Io(format!(
+            "{} already exists; pass --force to replace it, or --out to convert elsewhere",
+            existing.display()
+        )));
+    }
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| {
+        ConvertFailure::Io(format!("cannot create {}: {e}", options.out_dir.display()))
+    })?;
+    // Everything is staged in a temporary folder beside the target and
+    // checked there; it is dropped (with its files) on any failure.
+    let staging = tempfile::Builder::new()
+        .prefix(".flashdeck-convert-")
+        .tempdir_in(&options.out_dir)
+        .map_err(|e| {
+            ConvertFailure::Io(format!(
+                "cannot create a folder in {}: {e}",
+                options.out_dir.display()
+            ))
+        })?;
+    let io = |e: std::io::Error| {
+        ConvertFailure::Io(format!(
+            "cannot write into {}: {e}",
+            staging.path().display()
+        ))
+    };
+    let staged_bank = staging.path().join(format!("{}.yaml", file.deck_id));
+    std::fs::write(&staged_bank, &file.text).map_err(io)?;
+    let staged_media = staging
+        .path()
+        .join(crate::read::bank_file::MEDIA_DIR)
+        .join(&file.deck_id);
+    if !converted.media.is_empty() {
+        std::fs::create_dir_all(&staged_media).map_err(io)?;
+    }
+    for (name, content) in &converted.media {
+        std::fs::write(staged_media.join(name), content).map_err(io)?;
+    }
+    let mut report = check(std::slice::from_ref(&staged_bank), &Rules::default());
+    if report.diagnostics.has_errors() {
+        rename_in_report(&mut report, &staged_bank, &bank_path);
+        return Err(ConvertFailure::Invalid(
+            Box::new(report),
+            format!("the bank converted from {name} does not check"),
+        ));
+    }
+    let Some(checked) = report.banks.pop() else {
+        return Err(ConvertFailure::Io(
+            "the converted bank could not be read back".into(),
+        ));
+    };
+    let deck = build_deck(checked.loaded.bank, &checked.media, checked.note_types)
+        .map_err(|e| ConvertFailure::Io(format!("cannot read the converted media: {e}")))?;
+    let times: std::collections::HashMap<&str, i64> = file
+        .card_times
+        .iter()
+        .map(|(id, t)| (id.as_str(), *t))
+        .collect();
+    let lock = Lock::seeded(
+        &deck,
+        &style_fingerprint(&deck),
+        &|id| times.get(id).copied().unwrap_or(0),
+        file.note_types_modified,
+        crate::lock::now(),
+    );
+    drop(deck);
+    std::fs::write(lock_path(&staged_bank), lock.to_text()).map_err(io)?;
+    // Into place: media, then the lock, then the bank (a bank never sits
+    // beside a missing lock or media).
+    if !converted.media.is_empty() {
+        std::fs::create_dir_all(&media_dir).map_err(|e| {
+            ConvertFailure::Io(format!("cannot create {}: {e}", media_dir.display()))
+        })?;
+        for (name, _) in &converted.media {
+            move_into_place(&staged_media.join(name), &media_dir.join(name))?;
+        }
+    }
+    move_into_place(&lock_path(&staged_bank), &lock_path(&bank_path))?;
+    move_into_place(&staged_bank, &bank_path)?;
+    rename_in_report(&mut report, &staged_bank, &bank_path);
+    Ok(ConvertReport {
+        bank: bank_path,
+        media_dir: (!converted.media.is_empty()).then_some(media_dir),
+        converted,
+        file,
+        check: report,
+    })
+}
+
+fn move_into_place(from: &Path, to: &Path) -> Result<(), ConvertFailure> {
+    std::fs::rename(from, to)
+        .map_err(|e| ConvertFailure::Io(format!("cannot write {}: {e}", to.display())))
+}
+
+/// Diagnostics of the staged bank name the bank's final path.
+fn rename_in_report(report: &mut CheckReport, from: &Path, to: &Path) {
+    let diagnostics = std::mem::take(&mut report.diagnostics);
+    let mut renamed = Diagnostics::new();
+    for mut d in diagnostics.into_iter() {
+        if d.file == from {
+            d.file = to.to_path_buf();
+        }
+        renamed.push(d);
+    }
+    report.diagnostics = renamed;
+    if let Some(source) = report.sources.remove(from) {
+        report.sources.insert(to.to_path_buf(), source.renamed(to));
+    }
+}
+
+fn read_input(
+    format: InputFormat,
+    bytes: &[u8],
+    options: &ConvertOptions,
+) -> Result<Converted, ConvertFailure> {
+    let text = || {
+        std::str::from_utf8(bytes).map_err(|e| {
+            ConvertFailure::Input(ReadError::new(
+                format!("the file is not UTF-8 text (at byte {})", e.valid_up_to()),
+                "save it as UTF-8 (spreadsheets: \"CSV UTF-8\")",
+            ))
+        })
+    };
+    match format {
+        InputFormat::Anki => anki_package::read(bytes, options.deck.as_deref()),
+        InputFormat::Quizlet => quizlet::read(text()?, &options.term_sep, &options.card_sep),
+        InputFormat::Csv => {
+            let tsv = options
+                .input
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+            spreadsheet::read(
+                text()?,
+                if tsv { b'\t' } else { b',' },
+                options.columns.as_deref(),
+            )
+        }
+    }
+    .map_err(ConvertFailure::Input)
+}

@@ -1,0 +1,431 @@
+//! A [`Converted`] deck as the text of a bank people want to edit: stable
+//! key order, block scalars for multi-line text, quotes only where YAML
+//! needs them, card ids slugged from the first field (unique and stable
+//! across runs), media paths under `media/`. Each field is Markdown when
+//! rendering that Markdown gives back the same HTML; otherwise it keeps its
+//! HTML (`{html: …}`), so nothing is converted lossily.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use super::{Converted, NoteTypeRef};
+use crate::model::{CardType, NoteKind};
+use crate::transform::markup::{HtmlOptions, html_to_markdown, to_html};
+
+/// The folder (beside the bank) that holds the converted media, one
+/// subfolder per deck.
+pub const MEDIA_DIR: &str = "media";
+
+/// The bank text and what the lock needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BankFile {
+    /// The deck id (the bank is `<id>.yaml`).
+    pub deck_id: String,
+    /// The YAML.
+    pub text: String,
+    /// Each card's id and its note's modification time, in bank order.
+    pub card_times: Vec<(String, i64)>,
+    /// The newest note type modification time.
+    pub note_types_modified: i64,
+    /// How many fields kept their HTML.
+    pub html_fields: usize,
+    /// How many fields became Markdown.
+    pub markdown_fields: usize,
+}
+
+/// Writes the bank. `source` names the input for the header comment;
+/// `fallback_id` is used when the deck's name gives no slug.
+pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> BankFile {
+    let mut deck_id = crate::validate::suggest_slug(&converted.deck_name);
+    if deck_id.is_empty() {
+        deck_id = crate::validate::suggest_slug(fallback_id);
+    }
+    if deck_id.is_empty() {
+        deck_id = "converted".to_string();
+    }
+    let deck_name = if converted.deck_name.trim().is_empty() {
+        "Converted".to_string()
+    } else {
+        converted.deck_name.clone()
+    };
+    let media: HashSet<&str> = converted.media.iter().map(|(n, _)| n.as_str()).collect();
+    // Media go to `media/<deck id>/` beside the bank: banks converted into
+    // one folder keep their files apart.
+    let media_dir = format!("{MEDIA_DIR}/{deck_id}");
+    let mut y = String::new();
+    let _ = writeln!(
+        y,
+        "# yaml-language-server: $schema=https://flashdeck.invalid/bank.schema.json\n# Converted by `flashdeck convert` from {}.\n# Edit freely; keep each card's `guid` and each note type's ids so Anki updates its notes.",
+        source.replace('\n', " ")
+    );
+    let _ = writeln!(
+        y,
+        "deck:\n  id: {deck_id}\n  name: {}",
+        scalar(&deck_name, 4)
+    );
+    let mut note_types_modified = 0;
+    if !converted.note_types.is_empty() {
+        y.push_str("note-types:\n");
+    }
+    for nt in &converted.note_types {
+        note_types_modified = note_types_modified.max(nt.modified);
+        let _ = writeln!(y, "  - name: {}", scalar(&nt.name, 6));
+        if nt.kind == Some(NoteKind::Cloze) {
+            y.push_str("    kind: cloze\n");
+        }
+        y.push_str("    fields:\n");
+        for (name, id) in &nt.fields {
+            match id {
+                Some(id) => {
+                    let _ = writeln!(y, "      - {{name: {}, anki-id: {id}}}", quoted(name));
+                }
+                None => {
+                    let _ = writeln!(y, "      - {}", scalar(name, 8));
+                }
+            }
+        }
+        if let Some((name, _)) = nt.fields.get(nt.sort_field)
+            && nt.sort_field != 0
+        {
+            let _ = writeln!(y, "    sort-field: {}", scalar(name, 6));
+        }
+        if !nt.css.is_empty() {
+            let _ = writeln!(y, "    css: {}", scalar(&nt.css, 6));
+        }
+        y.push_str("    templates:\n");
+        for (name, front, back, id) in &nt.templates {
+            let _ = writeln!(y, "      - name: {}", scalar(name, 10));
+            let _ = writeln!(y, "        front: {}", scalar(front, 10));
+            let _ = writeln!(y, "        back: {}", scalar(back, 10));
+            if let Some(id) = id {
+                let _ = writeln!(y, "        anki-id: {id}");
+            }
+        }
+        if let Some(id) = nt.anki_id {
+            let _ = writeln!(y, "    anki-id: {id}");
+        }
+        if let Some(kind) = nt.original_stock_kind {
+            let _ = writeln!(y, "    original-stock-kind: {kind}");
+        }
+        if let Some(id) = nt.original_id {
+            let _ = writeln!(y, "    original-id: {id}");
+        }
+    }
+    // Media no field names (fonts and images of templates and CSS) are listed.
+    let mut referenced: HashSet<String> = HashSet::new();
+    for note in &converted.notes {
+        for value in &note.fields {
+            for name in crate::transform::markup::media_destinations(value) {
+                referenced.insert(name);
+            }
+        }
+    }
+    let unreferenced: Vec<&str> = {
+        let mut v: Vec<&str> = converted
+            .media
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !referenced.contains(*n))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    if !unreferenced.is_empty() {
+        y.push_str("media:\n");
+        for name in &unreferenced {
+            let _ = writeln!(y, "  - {}", scalar(&format!("{media_dir}/{name}"), 4));
+        }
+    }
+    y.push_str("cards:\n");
+    let mut ids = Ids::default();
+    let mut card_times = Vec::with_capacity(converted.notes.len());
+    let (mut html_fields, mut markdown_fields) = (0, 0);
+    for note in &converted.notes {
+        let first = note.fields.first().map(String::as_str).unwrap_or("");
+        let id = ids.next(first);
+        let _ = writeln!(y, "  - id: {id}");
+        card_times.push((id, note.modified));
+        match &note.note_type {
+            NoteTypeRef::Anki(i) => {
+                let nt = &converted.note_types[*i];
+                let _ = writeln!(y, "    note-type: {}", scalar(&nt.name, 6));
+                if let Some(guid) = &note.guid {
+                    let _ = writeln!(y, "    guid: {}", quoted(guid));
+                }
+                write_decks(&mut y, note, &deck_name, nt);
+                write_tags(&mut y, &note.tags);
+                y.push_str("    fields:\n");
+                let cloze_fields = cloze_field_names(nt);
+                for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
+                    let value = with_media_folder(value, &media, &media_dir);
+                    let cloze = cloze_fields.iter().any(|f| f == name);
+                    match as_markdown(&value, cloze) {
+                        Some(markdown) => {
+                            markdown_fields += 1;
+                            let _ = writeln!(y, "      {}: {}", key(name), scalar(&markdown, 8));
+                        }
+                        None => {
+                            html_fields += 1;
+                            let _ = writeln!(
+                                y,
+                                "      {}:\n        html: {}",
+                                key(name),
+                                scalar(&value, 10)
+                            );
+                        }
+                    }
+                }
+            }
+            NoteTypeRef::BuiltIn(card_type) => {
+                if *card_type != CardType::Basic {
+                    let _ = writeln!(y, "    type: {}", card_type.as_str());
+                }
+                if let Some(guid) = &note.guid {
+                    let _ = writeln!(y, "    guid: {}", quoted(guid));
+                }
+                write_tags(&mut y, &note.tags);
+                let keys: &[&str] = if *card_type == CardType::Cloze {
+                    &["text", "extra"]
+                } else {
+                    &["question", "answer", "extra"]
+                };
+                for (key, value) in keys.iter().zip(&note.fields) {
+                    if value.is_empty() && *key == "extra" {
+                        continue;
+                    }
+                    markdown_fields += 1;
+                    let _ = writeln!(y, "    {key}: {}", scalar(&plain_text_markdown(value), 6));
+                }
+            }
+        }
+    }
+    BankFile {
+        deck_id,
+        text: y,
+        card_times,
+        note_types_modified,
+        html_fields,
+        markdown_fields,
+    }
+}
+
+fn cloze_field_names(nt: &super::ConvertedNoteType) -> Vec<String> {
+    if nt.kind != Some(NoteKind::Cloze) {
+        return Vec::new();
+    }
+    nt.templates
+        .first()
+        .and_then(|(_, front, _, _)| crate::transform::template::Template::parse(front).ok())
+        .map(|t| t.cloze_fields().into_iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn write_decks(
+    y: &mut String,
+    note: &super::ConvertedNote,
+    deck_name: &str,
+    nt: &super::ConvertedNoteType,
+) {
+    let Some((_, first)) = note.decks.first() else {
+        return;
+    };
+    if first != deck_name {
+        let _ = writeln!(y, "    deck: {}", scalar(first, 6));
+    }
+    let others: Vec<&(u32, String)> = note.decks.iter().filter(|(_, d)| d != first).collect();
+    if others.is_empty() || nt.kind == Some(NoteKind::Cloze) {
+        return;
+    }
+    y.push_str("    decks:\n");
+    for (ord, deck) in others {
+        if let Some((template, ..)) = nt.templates.get(*ord as usize) {
+            let _ = writeln!(y, "      {}: {}", key(template), scalar(deck, 8));
+        }
+    }
+}
+
+fn write_tags(y: &mut String, tags: &[String]) {
+    if tags.is_empty() {
+        return;
+    }
+    let items: Vec<String> = tags.iter().map(|t| flow_item(t)).collect();
+    let _ = writeln!(y, "    tags: [{}]", items.join(", "));
+}
+
+/// Card ids slugged from the first field: unique, and the same on every
+/// run (the n-th repeat of a slug gets `-n`).
+#[derive(Default)]
+struct Ids {
+    used: HashMap<String, usize>,
+    taken: HashSet<String>,
+}
+
+impl Ids {
+    fn next(&mut self, first_field: &str) -> String {
+        let text = crate::transform::template::strip_html(first_field);
+        let slug = crate::validate::suggest_slug(&text);
+        let mut base: String = String::new();
+        for word in slug.split('-') {
+            if !base.is_empty() && base.len() + word.len() + 1 > 48 {
+                break;
+            }
+            if !base.is_empty() {
+                base.push('-');
+            }
+            base.push_str(&word[..word.len().min(48)]);
+        }
+        if base.is_empty() {
+            base = "note".to_string();
+        }
+        loop {
+            let n = self.used.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let candidate = if *n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// Field HTML whose media references (`src="x.png"`, `[sound:x.mp3]`) name
+/// package media, pointed at the bank's media folder.
+fn with_media_folder(html: &str, media: &HashSet<&str>, media_dir: &str) -> String {
+    if media.is_empty() || !(html.contains("src=") || html.contains("[sound:")) {
+        return html.to_string();
+    }
+    let mut out = html.to_string();
+    for name in crate::transform::markup::media_destinations(html) {
+        if !media.contains(name.as_str()) {
+            continue;
+        }
+        let target = format!("{media_dir}/{name}");
+        for (from, to) in [
+            (format!("src=\"{name}\""), format!("src=\"{target}\"")),
+            (format!("src='{name}'"), format!("src='{target}'")),
+            (format!("src={name}"), format!("src={target}")),
+            (format!("[sound:{name}]"), format!("[sound:{target}]")),
+        ] {
+            out = out.replace(&from, &to);
+        }
+    }
+    out
+}
+
+/// Markdown that renders back to exactly `html` as a field of a
+/// bank-declared note type, if there is one simple enough to find.
+fn as_markdown(html: &str, cloze: bool) -> Option<String> {
+    if html.contains("src=") || html.contains("[sound:") {
+        return None; // Media paths differ between the bank and the package.
+    }
+    let render = |md: &str| {
+        let options = HtmlOptions {
+            media_url: &|_| None,
+            escape_braces: cloze,
+        };
+        crate::transform::note_type::inline_paragraph(to_html(md, &options))
+    };
+    let decoded = html_escape::decode_html_entities(html).into_owned();
+    [decoded, html_to_markdown(html)]
+        .into_iter()
+        .find(|md| render(md) == html)
+}
+
+/// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as written.
+fn plain_text_markdown(text: &str) -> String {
+    let options = HtmlOptions {
+        media_url: &|_| None,
+        escape_braces: false,
+    };
+    let expected = format!("<p>{}</p>", html_escape::encode_text(text));
+    if !text.contains('\n') && to_html(text, &options) == expected {
+        text.to_string()
+    } else {
+        crate::transform::markup::escape_markdown_text(text)
+    }
+}
+
+/// A mapping key: plain when YAML reads it back as the same text.
+fn key(text: &str) -> String {
+    if is_plain(text) {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// An item of a flow list (`[a, b]`): plain only for simple words.
+fn flow_item(text: &str) -> String {
+    if is_plain(text) && !text.contains([',', '[', ']', '{', '}']) {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// A double-quoted scalar (JSON's escapes are YAML's).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// Whether `text` can be written plain and reads back as the same string.
+fn is_plain(text: &str) -> bool {
+    const RESERVED: [&str; 11] = [
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", "",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let first = text.chars().next();
+    first.is_some_and(|c| c.is_alphabetic() || c == '_' || c == '(')
+        && !RESERVED.contains(&lower.as_str())
+        && text == text.trim()
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.contains([
+            '\n', '\r', '\t', '"', '\'', '`', '{', '}', '[', ']', '&', '*', '!', '|', '>', '%',
+            '@', '\\',
+        ])
+        && !text.chars().any(char::is_control)
+        && text.parse::<f64>().is_err()
+}
+
+/// A value after `key:`: plain, quoted, or a literal block indented by `indent`.
+fn scalar(text: &str, indent: usize) -> String {
+    if is_plain(text) {
+        return text.to_string();
+    }
+    let block_safe = text.contains('\n')
+        && !text.starts_with([' ', '\n'])
+        && !text.contains(['\r', '\t'])
+        && !text.chars().any(|c| c.is_control() && c != '\n')
+        && !text.lines().any(|l| !l.is_empty() && l.trim().is_empty());
+    if !block_safe {
+        return quoted(text);
+    }
+    let chomp = if !text.ends_with('\n') {
+        "-"
+    } else if text.ends_with("\n\n") {
+        "+"
+    } else {
+        ""
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!("|{chomp}");
+    for line in text.trim_end_matches('\n').split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    if chomp == "+" {
+        for _ in 1..text.len() - text.trim_end_matches('\n').len() {
+            out.push('\n');
+        }
+    }
+    out
+}
