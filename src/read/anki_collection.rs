@@ -369,9 +369,32 @@ fn read_notes(
             modified,
         });
     }
+    if converted.notes.is_empty() {
+        return Err(match deck_filter {
+            Some(deck) => ReadError::new(
+                format!("no note of the package is in the deck `{deck}`"),
+                "check the deck's name (`::` between levels), or leave out --deck",
+            ),
+            None => ReadError::new(
+                "the package holds no notes",
+                "export a deck with cards in it (Anki exports an empty deck as a package with no notes)",
+            ),
+        });
+    }
     // Only the note types the notes use, renumbered.
     let mut renumber = vec![usize::MAX; note_types.len()];
     for (i, t) in note_types.into_iter().enumerate() {
+        if used[i] && (t.note_type.templates.is_empty() || t.note_type.fields.is_empty()) {
+            return Err(not_a_collection(format!(
+                "note type `{}` has no {}, so Anki could make no card of its notes",
+                t.note_type.name,
+                if t.note_type.fields.is_empty() {
+                    "fields"
+                } else {
+                    "templates"
+                }
+            )));
+        }
         if used[i] {
             renumber[i] = converted.note_types.len();
             converted.note_types.push(t.note_type);

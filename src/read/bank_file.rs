@@ -55,7 +55,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     let mut y = String::new();
     let _ = writeln!(
         y,
-        "# yaml-language-server: $schema=https://flashdeck.invalid/bank.schema.json\n# Converted by `flashdeck convert` from {}.\n# Edit freely; keep each card's `guid` and each note type's ids so Anki updates its notes.",
+        "# Converted by `flashdeck convert` from {}.\n# Edit freely; keep each card's `guid` and each note type's ids so Anki updates its notes.",
         source.replace('\n', " ")
     );
     let _ = writeln!(
@@ -335,7 +335,9 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
         .find(|md| render(md) == html)
 }
 
-/// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as written.
+/// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as
+/// written: as is when Markdown reads it as that very text, else escaped;
+/// line breaks stay line breaks.
 fn plain_text_markdown(text: &str) -> String {
     let options = HtmlOptions {
         media_url: &|_| None,
@@ -343,10 +345,12 @@ fn plain_text_markdown(text: &str) -> String {
     };
     let expected = format!("<p>{}</p>", html_escape::encode_text(text));
     if !text.contains('\n') && to_html(text, &options) == expected {
-        text.to_string()
-    } else {
-        crate::transform::markup::escape_markdown_text(text)
+        return text.to_string();
     }
+    text.split('\n')
+        .map(|line| crate::transform::markup::escape_markdown_text(line.trim_end()))
+        .collect::<Vec<_>>()
+        .join("\\\n")
 }
 
 /// A mapping key: plain when YAML reads it back as the same text.

@@ -122,8 +122,13 @@ pub fn escape_markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
+            // As references, not `\[`, `\]`, `\\`: a backslash before a
+            // bracket or parenthesis would open MathJax (`\[ … \]`).
+            '\\' => out.push_str("&#92;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
             // Parentheses and `!` act only next to brackets, which are escaped.
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '$' | '#' => {
+            '`' | '*' | '_' | '<' | '>' | '&' | '|' | '~' | '$' | '#' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -1,0 +1,120 @@
+//! `flashdeck convert` of Quizlet export text and spreadsheets: banks of
+//! built-in cards that build into every output; a Quizlet file survives
+//! bank → Quizlet file → convert → build unchanged; ambiguous lines are
+//! located errors that write nothing.
+
+use std::path::Path;
+
+use super::common::{files_below, repo, run};
+
+fn flashdeck(dir: &Path) -> std::process::Command {
+    let mut cmd = super::common::flashdeck(dir);
+    cmd.args(["--color", "never"]);
+    cmd
+}
+
+#[test]
+fn a_quizlet_file_round_trips_through_a_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read(repo().join("out/django-interview.quizlet.txt")).unwrap();
+    std::fs::write(dir.path().join("django.txt"), &original).unwrap();
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "django.txt", "--out", "bank"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("always adds new cards"), "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "bank", "--out", "out"]));
+    assert_eq!(status, 0, "{stderr}");
+    // Every output is built, and the Quizlet file is the one we started from.
+    assert_eq!(files_below(&dir.path().join("out")).len(), 6);
+    assert_eq!(
+        std::fs::read(dir.path().join("out/django.quizlet.txt")).unwrap(),
+        original
+    );
+    // Converting again refuses to overwrite, and --force replaces.
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "django.txt", "--out", "bank"]));
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("already exists") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "django.txt", "--out", "bank", "--force"]));
+    assert_eq!(status, 0, "{stderr}");
+}
+
+#[test]
+fn quizlet_separators_are_options_and_ambiguous_cards_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("set.txt"), "hola - hello;adiós - goodbye;").unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert",
+        "set.txt",
+        "--term-sep",
+        " - ",
+        "--card-sep",
+        ";",
+        "--out",
+        "bank",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    let bank = std::fs::read_to_string(dir.path().join("bank/set.yaml")).unwrap();
+    assert!(
+        bank.contains("question: adiós\n    answer: goodbye\n"),
+        "{bank}"
+    );
+    std::fs::write(dir.path().join("bad.txt"), "one\tuno\ntwo\tdos\textra\n").unwrap();
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "bad.txt", "--out", "bad"]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("bad.txt:2:1:") && stderr.contains("3 parts"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn a_spreadsheet_with_bom_crlf_and_quoted_lines_becomes_a_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("words.csv"),
+        "\u{feff}Term,Definition,Tags\r\n\"What, exactly?\",\"Line one\nline \"\"two\"\"\",a b\r\n# not a comment,*stars* and [brackets],c\r\n",
+    )
+    .unwrap();
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "words.csv", "--out", "bank"]));
+    assert_eq!(status, 0, "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "bank", "--out", "out"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_below(&dir.path().join("out")).len(), 6);
+    let quizlet = std::fs::read_to_string(dir.path().join("out/words.quizlet.txt")).unwrap();
+    assert_eq!(
+        quizlet,
+        "What, exactly?\tLine one line \"two\"\n# not a comment\t*stars* and [brackets]\n"
+    );
+    // Columns mapped by hand; an unknown role is a usage error.
+    std::fs::write(dir.path().join("plain.tsv"), "a\tb\tc\nuno\tone\tx\n").unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert",
+        "plain.tsv",
+        "--columns",
+        "answer,question,-",
+        "--out",
+        "tsv",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    let bank = std::fs::read_to_string(dir.path().join("tsv/plain.yaml")).unwrap();
+    assert!(bank.contains("question: one\n    answer: uno\n"), "{bank}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert",
+        "plain.tsv",
+        "--columns",
+        "answr,question",
+        "--out",
+        "x",
+    ]));
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("`answr` is not a column role"), "{stderr}");
+}
