@@ -646,6 +646,9 @@ fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
             for skipped in &c.skipped {
                 ui.status("Skipped", skipped);
             }
+            for missing in &report.file.missing_media {
+                ui.status("Missing", missing);
+            }
             for remark in &c.remarks {
                 ui.status("Note", remark);
             }

@@ -17,7 +17,9 @@ use crate::lock::{Lock, lock_path};
 use crate::pipeline::{CheckReport, check};
 use crate::read::bank_file::{BankFile, bank_file};
 use crate::read::spreadsheet::Role;
-use crate::read::{Converted, InputFormat, ReadError, anki_package, quizlet, spreadsheet};
+use crate::read::{
+    Converted, InputFormat, ReadError, anki_package, anki_text, quizlet, spreadsheet,
+};
 use crate::transform::build_deck;
 use crate::validate::Rules;
 use crate::writers::apkg::notetypes::style_fingerprint;
@@ -78,6 +80,11 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let sniffed = |format| match format {
+        // A `.txt` is Quizlet's export unless it has Anki's text headers.
+        InputFormat::Quizlet => InputFormat::AnkiText,
+        other => other,
+    };
     let format = options
         .format
         .or_else(|| InputFormat::from_name(&name))
@@ -94,6 +101,14 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let format = if options.format.is_none()
+        && format == InputFormat::Quizlet
+        && std::str::from_utf8(&bytes).is_ok_and(anki_text::looks_like)
+    {
+        sniffed(format)
+    } else {
+        format
+    };
     let mut converted = read_input(format, &bytes, options)?;
     drop(bytes);
     if converted.deck_name.trim().is_empty() {
@@ -234,6 +249,7 @@ fn read_input(
     };
     match format {
         InputFormat::Anki => anki_package::read(bytes, options.deck.as_deref()),
+        InputFormat::AnkiText => anki_text::read(text()?),
         InputFormat::Quizlet => quizlet::read(text()?, &options.term_sep, &options.card_sep),
         InputFormat::Csv => {
             let tsv = options

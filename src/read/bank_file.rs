@@ -31,6 +31,9 @@ pub struct BankFile {
     pub html_fields: usize,
     /// How many fields became Markdown.
     pub markdown_fields: usize,
+    /// Media the notes name but the input does not hold, by card: their
+    /// references are made visible text (`[missing sound: x.mp3]`).
+    pub missing_media: Vec<String>,
 }
 
 /// Writes the bank. `source` names the input for the header comment;
@@ -140,6 +143,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     let mut ids = Ids::default();
     let mut card_times = Vec::with_capacity(converted.notes.len());
     let (mut html_fields, mut markdown_fields) = (0, 0);
+    let mut missing_media = Vec::new();
     for note in &converted.notes {
         let first = note.fields.first().map(String::as_str).unwrap_or("");
         let id = ids.next(first);
@@ -157,7 +161,14 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
                 y.push_str("    fields:\n");
                 let cloze_fields = cloze_field_names(nt);
                 for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
-                    let value = with_media_folder(value, &media, &media_dir);
+                    let (value, missing) = without_missing_media(value, &media);
+                    missing_media.extend(missing.into_iter().map(|m| {
+                        format!(
+                            "card `{id}`: `{m}` is not in the input",
+                            id = card_times.last().map_or("", |(i, _)| i.as_str())
+                        )
+                    }));
+                    let value = with_media_folder(&value, &media, &media_dir);
                     let cloze = cloze_fields.iter().any(|f| f == name);
                     match as_markdown(&value, cloze) {
                         Some(markdown) => {
@@ -206,7 +217,38 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         note_types_modified,
         html_fields,
         markdown_fields,
+        missing_media,
     }
+}
+
+/// A field whose media references name files the input does not hold (a
+/// text export has none; Anki's exporter leaves out files it cannot find)
+/// with those references made visible text, and the names.
+fn without_missing_media(html: &str, media: &HashSet<&str>) -> (String, Vec<String>) {
+    let mut out = html.to_string();
+    let mut missing = Vec::new();
+    for name in crate::transform::markup::media_destinations(html) {
+        if media.contains(name.as_str()) || missing.contains(&name) {
+            continue;
+        }
+        let shown = html_escape::encode_double_quoted_attribute(&name).into_owned();
+        for (from, to) in [
+            (
+                format!("src=\"{name}\""),
+                format!("alt=\"missing: {shown}\""),
+            ),
+            (format!("src='{name}'"), format!("alt=\"missing: {shown}\"")),
+            (format!("src={name}"), format!("alt=\"missing: {shown}\"")),
+            (
+                format!("[sound:{name}]"),
+                format!("[missing sound: {}]", html_escape::encode_text(&name)),
+            ),
+        ] {
+            out = out.replace(&from, &to);
+        }
+        missing.push(name);
+    }
+    (out, missing)
 }
 
 fn cloze_field_names(nt: &super::ConvertedNoteType) -> Vec<String> {
@@ -262,7 +304,14 @@ struct Ids {
 
 impl Ids {
     fn next(&mut self, first_field: &str) -> String {
-        let text = crate::transform::template::strip_html(first_field);
+        // A cloze text is slugged by what it says: its deletions' answers.
+        let mut readable = first_field.to_string();
+        if let Ok(deletions) = crate::model::cloze::parse(first_field) {
+            for d in deletions.iter().rev() {
+                readable.replace_range(d.range.clone(), &d.answer);
+            }
+        }
+        let text = crate::transform::template::strip_html(&readable);
         let slug = crate::validate::suggest_slug(&text);
         let mut base: String = String::new();
         for word in slug.split('-') {

@@ -9,6 +9,7 @@
 
 mod anki_collection;
 pub mod anki_package;
+pub mod anki_text;
 pub mod bank_file;
 mod protobuf;
 pub mod quizlet;
@@ -21,6 +22,8 @@ use crate::model::{CardType, NoteKind};
 pub enum InputFormat {
     /// An Anki package (`.apkg`, any layout) or a whole collection (`.colpkg`).
     Anki,
+    /// Anki's "Notes in Plain Text" export (`#separator:` headers).
+    AnkiText,
     /// Quizlet's export text (term and definition on a line).
     Quizlet,
     /// A spreadsheet saved as CSV or TSV (a header row names the columns).
@@ -36,6 +39,7 @@ impl InputFormat {
         } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {
             Some(InputFormat::Csv)
         } else if lower.ends_with(".txt") {
+            // Or Anki's text export: `convert` looks at the headers.
             Some(InputFormat::Quizlet)
         } else {
             None

@@ -191,6 +191,10 @@ def cmd_make(args):
             with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
         )
         exported = col.export_anki_package(out_path=args.package, options=options, limit=None)
+        if args.text_export:
+            # File → Export → Notes in Plain Text, every column ticked.
+            col.export_note_csv(out_path=args.text_export, limit=None, with_html=True, with_tags=True,
+                                with_deck=True, with_notetype=True, with_guid=True)
         if args.legacy_package:
             # "Support older Anki versions" ticked: the v2 layout.
             options.legacy = True
@@ -240,6 +244,7 @@ def main():
     p.add_argument("--media-out", required=True)
     p.add_argument("--legacy-package", help="also export with 'Support older Anki versions' (v2 layout)")
     p.add_argument("--rich", action="store_true", help="add RICH_NOTES and their media")
+    p.add_argument("--text-export", help="also export 'Notes in Plain Text' (HTML on) to this path")
     p.set_defaults(run=cmd_make)
     p = sub.add_parser("render")
     p.add_argument("--col", required=True)

@@ -104,9 +104,10 @@ impl Collection {
         anki
     }
 
-    /// `anki_deck.py make`; with `rich`, its `--rich` notes and media, and
-    /// a second export in the v2 layout. Anki's exports are
-    /// `anki-export.apkg` (v3) and `anki-export-v2.apkg` in [`Collection::dir`].
+    /// `anki_deck.py make`; with `rich`, its `--rich` notes and media, a
+    /// second export in the v2 layout and a "Notes in Plain Text" export.
+    /// Anki's exports are `anki-export.apkg` (v3), `anki-export-v2.apkg` and
+    /// `anki-notes.txt` in [`Collection::dir`].
     pub(crate) fn make_with(rich: bool) -> Collection {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("col")).unwrap();
@@ -123,11 +124,14 @@ impl Collection {
             media.as_os_str(),
         ]);
         let v2 = dir.path().join("anki-export-v2.apkg");
+        let text = dir.path().join("anki-notes.txt");
         if rich {
             args.extend([
                 OsStr::new("--rich"),
                 OsStr::new("--legacy-package"),
                 v2.as_os_str(),
+                OsStr::new("--text-export"),
+                text.as_os_str(),
             ]);
         }
         let made = python("anki_deck.py", &args);

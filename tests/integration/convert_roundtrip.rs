@@ -199,3 +199,43 @@ fn a_flashdeck_package_converts_into_the_same_notes() {
     assert_eq!(count(&again, "conflicting"), 0, "{}", again["log"]);
     assert_eq!(count(&again, "duplicate"), 50, "{}", again["log"]);
 }
+
+/// Anki's "Notes in Plain Text" export converts into a bank that checks and
+/// builds, and the report says what such a file cannot carry.
+#[test]
+fn an_anki_text_export_converts_and_says_what_it_lacks() {
+    let anki = Collection::make_with(true);
+    let work = tempfile::tempdir().unwrap();
+    let text = anki.dir().join("anki-notes.txt");
+    let (status, stderr) = flashdeck(
+        work.path(),
+        &[
+            OsStr::new("convert"),
+            text.as_os_str(),
+            OsStr::new("--out"),
+            OsStr::new("bank"),
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("15 notes"), "{stderr}");
+    assert!(
+        stderr.contains("holds no note type definitions, media or scheduling"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`pic.png` is not in the input"), "{stderr}");
+    let bank = std::fs::read_to_string(work.path().join("bank/lang.yaml")).unwrap();
+    // The GUIDs YAML and CSV trip on came through the file's quoting intact,
+    // as fields; the tricky text too.
+    assert!(bank.contains("{{ user.name }} stays literal"), "{bank}");
+    assert!(bank.contains("שלום 日本語 😀"), "{bank}");
+    let (status, stderr) = flashdeck(
+        work.path(),
+        &[
+            OsStr::new("build"),
+            OsStr::new("bank"),
+            OsStr::new("--out"),
+            OsStr::new("out"),
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+}
