@@ -86,7 +86,7 @@ pub fn read(text: &str) -> Result<Converted, ReadError> {
         .has_headers(false)
         .flexible(true)
         .comment(Some(b'#'))
-        .from_reader(text[body_start..].as_bytes());
+        .from_reader(&text.as_bytes()[body_start..]);
     let special: Vec<usize> = columns.values().copied().collect();
     let mut converted = Converted::default();
     // Note type name → (index, widest field count seen).
