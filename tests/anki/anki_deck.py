@@ -202,7 +202,7 @@ def cmd_make(args):
 
         notes = [note_summary(col, nid) for nid in nids]
         used = sorted({n["mid"] for n in notes})
-        return {
+        result = {
             "package": args.package,
             "collection": args.col,
             "exported_notes": exported,
@@ -210,8 +210,15 @@ def cmd_make(args):
             "notes": notes,
             "state": describe(col),
         }
+        if args.colpkg:
+            # File → Export → Anki Collection Package: the whole collection,
+            # with its scheduling (this closes the collection).
+            col.export_collection_package(args.colpkg, include_media=True, legacy=False)
+            col = None
+        return result
     finally:
-        col.close()
+        if col is not None:
+            col.close()
 
 
 def cmd_render(args):
@@ -245,6 +252,7 @@ def main():
     p.add_argument("--legacy-package", help="also export with 'Support older Anki versions' (v2 layout)")
     p.add_argument("--rich", action="store_true", help="add RICH_NOTES and their media")
     p.add_argument("--text-export", help="also export 'Notes in Plain Text' (HTML on) to this path")
+    p.add_argument("--colpkg", help="last, export the whole collection (.colpkg) to this path")
     p.set_defaults(run=cmd_make)
     p = sub.add_parser("render")
     p.add_argument("--col", required=True)

@@ -106,8 +106,9 @@ impl Collection {
 
     /// `anki_deck.py make`; with `rich`, its `--rich` notes and media, a
     /// second export in the v2 layout and a "Notes in Plain Text" export.
-    /// Anki's exports are `anki-export.apkg` (v3), `anki-export-v2.apkg` and
-    /// `anki-notes.txt` in [`Collection::dir`].
+    /// and the whole collection. Anki's exports are `anki-export.apkg` (v3),
+    /// `anki-export-v2.apkg`, `anki-notes.txt` and `collection.colpkg` in
+    /// [`Collection::dir`].
     pub(crate) fn make_with(rich: bool) -> Collection {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("col")).unwrap();
@@ -125,6 +126,7 @@ impl Collection {
         ]);
         let v2 = dir.path().join("anki-export-v2.apkg");
         let text = dir.path().join("anki-notes.txt");
+        let colpkg = dir.path().join("collection.colpkg");
         if rich {
             args.extend([
                 OsStr::new("--rich"),
@@ -132,6 +134,8 @@ impl Collection {
                 v2.as_os_str(),
                 OsStr::new("--text-export"),
                 text.as_os_str(),
+                OsStr::new("--colpkg"),
+                colpkg.as_os_str(),
             ]);
         }
         let made = python("anki_deck.py", &args);

@@ -239,3 +239,60 @@ fn an_anki_text_export_converts_and_says_what_it_lacks() {
     );
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// A whole collection (`.colpkg`, with its scheduling) converts; `--deck`
+/// takes one deck and its subdecks, and the report counts the studied cards
+/// it leaves in the collection.
+#[test]
+fn a_collection_package_converts_one_deck_at_a_time() {
+    let anki = Collection::make_with(true);
+    let colpkg = anki.dir().join("collection.colpkg");
+    let work = tempfile::tempdir().unwrap();
+    let (status, stderr) = flashdeck(
+        work.path(),
+        &[
+            OsStr::new("convert"),
+            colpkg.as_os_str(),
+            OsStr::new("--out"),
+            OsStr::new("all"),
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("15 notes (25 cards)"), "{stderr}");
+    assert!(stderr.contains("4 of 25 cards studied"), "{stderr}");
+    let (status, stderr) = flashdeck(
+        work.path(),
+        &[
+            OsStr::new("convert"),
+            colpkg.as_os_str(),
+            OsStr::new("--deck"),
+            OsStr::new("Lang::Verbs"),
+            OsStr::new("--out"),
+            OsStr::new("verbs"),
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let bank = std::fs::read_to_string(work.path().join("verbs/lang-verbs.yaml")).unwrap();
+    assert!(bank.contains("name: Lang::Verbs"), "{bank}");
+    assert!(
+        !bank.contains("perro"),
+        "a Lang::Nouns note was taken:\n{bank}"
+    );
+    assert!(bank.contains("comer"), "{bank}");
+    let (status, stderr) = flashdeck(
+        work.path(),
+        &[
+            OsStr::new("convert"),
+            colpkg.as_os_str(),
+            OsStr::new("--deck"),
+            OsStr::new("Nope"),
+            OsStr::new("--out"),
+            OsStr::new("x"),
+        ],
+    );
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("no note of the package is in the deck `Nope`"),
+        "{stderr}"
+    );
+}
