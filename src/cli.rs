@@ -591,7 +591,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
 }
 
 fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
-    use crate::convert::{ConvertFailure, ConvertOptions, convert};
+    use crate::convert::{ConvertFailure, ConvertOptions, convert_with_progress};
     use crate::read::spreadsheet::Role;
     let columns = match &args.columns {
         None => None,
@@ -621,7 +621,10 @@ fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
         card_sep: unescape_separator(&args.card_sep),
         columns,
     };
-    match convert(&options) {
+    let progress = crate::progress::Progress::new(ui.progress());
+    let result = convert_with_progress(&options, &progress);
+    progress.finish();
+    match result {
         Ok(report) => {
             ui.diagnostics(&report.check);
             let c = &report.converted;

@@ -75,6 +75,23 @@ pub enum ConvertFailure {
 
 /// Reads the input, writes the bank, its lock and media.
 pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure> {
+    convert_with_progress(options, &crate::progress::Progress::disabled())
+}
+
+/// [`convert`], reporting each stage to `progress` (a big package takes a
+/// while to unpack, write and check).
+pub fn convert_with_progress(
+    options: &ConvertOptions,
+    progress: &crate::progress::Progress,
+) -> Result<ConvertReport, ConvertFailure> {
+    let step = |n: usize, what: &str| {
+        progress.set_bar(
+            &format!("  Converting {}: {what}", options.input.display()),
+            n,
+            5,
+        )
+    };
+    step(0, "reading");
     let name = options
         .input
         .file_name()
@@ -114,6 +131,7 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
     if converted.deck_name.trim().is_empty() {
         converted.deck_name = stem.clone();
     }
+    step(1, "writing the bank");
     let file = bank_file(&converted, &name, &stem);
     let bank_path = options.out_dir.join(format!("{}.yaml", file.deck_id));
     let media_dir = options
@@ -162,6 +180,7 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
     for (name, content) in &converted.media {
         std::fs::write(staged_media.join(name), content).map_err(io)?;
     }
+    step(2, "checking the bank");
     let mut report = check(std::slice::from_ref(&staged_bank), &Rules::default());
     if report.diagnostics.has_errors() {
         rename_in_report(&mut report, &staged_bank, &bank_path);
@@ -175,6 +194,7 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
             "the converted bank could not be read back".into(),
         ));
     };
+    step(3, "seeding the lock");
     let deck = build_deck(checked.loaded.bank, &checked.media, checked.note_types)
         .map_err(|e| ConvertFailure::Io(format!("cannot read the converted media: {e}")))?;
     let times: std::collections::HashMap<&str, i64> = file
@@ -191,6 +211,7 @@ pub fn convert(options: &ConvertOptions) -> Result<ConvertReport, ConvertFailure
     );
     drop(deck);
     std::fs::write(lock_path(&staged_bank), lock.to_text()).map_err(io)?;
+    step(4, "moving files into place");
     // Into place: media, then the lock, then the bank (a bank never sits
     // beside a missing lock or media).
     if !converted.media.is_empty() {
