@@ -92,6 +92,7 @@ pub fn convert_with_progress(
         )
     };
     step(0, "reading");
+    let mut timings = crate::pipeline::Timings::start();
     let name = options
         .input
         .file_name()
@@ -131,6 +132,7 @@ pub fn convert_with_progress(
     if converted.deck_name.trim().is_empty() {
         converted.deck_name = stem.clone();
     }
+    timings.phase("read input");
     step(1, "writing the bank");
     let file = bank_file(&converted, &name, &stem);
     let bank_path = options.out_dir.join(format!("{}.yaml", file.deck_id));
@@ -180,6 +182,7 @@ pub fn convert_with_progress(
     for (name, content) in &converted.media {
         std::fs::write(staged_media.join(name), content).map_err(io)?;
     }
+    timings.phase("bank text + staging");
     step(2, "checking the bank");
     let mut report = check(std::slice::from_ref(&staged_bank), &Rules::default());
     if report.diagnostics.has_errors() {
@@ -194,6 +197,7 @@ pub fn convert_with_progress(
             "the converted bank could not be read back".into(),
         ));
     };
+    timings.phase("check");
     step(3, "seeding the lock");
     let deck = build_deck(checked.loaded.bank, &checked.media, checked.note_types)
         .map_err(|e| ConvertFailure::Io(format!("cannot read the converted media: {e}")))?;
@@ -211,6 +215,7 @@ pub fn convert_with_progress(
     );
     drop(deck);
     std::fs::write(lock_path(&staged_bank), lock.to_text()).map_err(io)?;
+    timings.phase("transform + lock");
     step(4, "moving files into place");
     // Into place: media, then the lock, then the bank (a bank never sits
     // beside a missing lock or media).

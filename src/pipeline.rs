@@ -493,20 +493,20 @@ fn quizlet_diagnostic(
 
 /// `FLASHDECK_TIMINGS=1` prints how long each stage took and the peak memory
 /// so far, for the benchmark and for profiling; otherwise it costs nothing.
-struct Timings {
+pub(crate) struct Timings {
     enabled: bool,
     last: std::time::Instant,
 }
 
 impl Timings {
-    fn start() -> Timings {
+    pub(crate) fn start() -> Timings {
         Timings {
             enabled: std::env::var_os("FLASHDECK_TIMINGS").is_some_and(|v| !v.is_empty()),
             last: std::time::Instant::now(),
         }
     }
 
-    fn phase(&mut self, name: &str) {
+    pub(crate) fn phase(&mut self, name: &str) {
         if !self.enabled {
             return;
         }

@@ -117,7 +117,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     // Media no field names (fonts and images of templates and CSS) are listed.
     let mut referenced: HashSet<String> = HashSet::new();
     for note in &converted.notes {
-        for value in &note.fields {
+        for value in note.fields.iter().filter(|v| names_media(v)) {
             for name in crate::transform::markup::media_destinations(value) {
                 referenced.insert(name);
             }
@@ -225,6 +225,9 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
 /// text export has none; Anki's exporter leaves out files it cannot find)
 /// with those references made visible text, and the names.
 fn without_missing_media(html: &str, media: &HashSet<&str>) -> (String, Vec<String>) {
+    if !names_media(html) {
+        return (html.to_string(), Vec::new());
+    }
     let mut out = html.to_string();
     let mut missing = Vec::new();
     for name in crate::transform::markup::media_destinations(html) {
@@ -341,6 +344,11 @@ impl Ids {
     }
 }
 
+/// Whether a field may name a media file (most fields do not: no parse).
+fn names_media(html: &str) -> bool {
+    html.contains("src") || html.contains("[sound:") || html.contains("![")
+}
+
 /// Field HTML whose media references (`src="x.png"`, `[sound:x.mp3]`) name
 /// package media, pointed at the bank's media folder.
 fn with_media_folder(html: &str, media: &HashSet<&str>, media_dir: &str) -> String {
@@ -371,6 +379,24 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
     if html.contains("src=") || html.contains("[sound:") {
         return None; // Media paths differ between the bank and the package.
     }
+    // Most fields are plain words: Markdown shows them as they are, no
+    // rendering needed to know it.
+    let plain = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | ',' | '.' | '?' | ';' | ':' | '\'' | '"' | '/' | '(' | ')' | '%' | '@' | '='
+            )
+    };
+    if !html.is_empty()
+        && html.chars().all(plain)
+        && !html.starts_with([' ', '-', '+', '=', '('])
+        && !html.ends_with(' ')
+        && !html.contains("  ")
+        && !html.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Some(html.to_string());
+    }
     let render = |md: &str| {
         let options = HtmlOptions {
             media_url: &|_| None,
@@ -378,10 +404,14 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
         };
         crate::transform::note_type::inline_paragraph(to_html(md, &options))
     };
+    // The text with its entities decoded (raw HTML passes through Markdown),
+    // then the Markdown the handouts would write; each rendered once.
     let decoded = html_escape::decode_html_entities(html).into_owned();
-    [decoded, html_to_markdown(html)]
-        .into_iter()
-        .find(|md| render(md) == html)
+    if render(&decoded) == html {
+        return Some(decoded);
+    }
+    let markdown = html_to_markdown(html);
+    (markdown != decoded && render(&markdown) == html).then_some(markdown)
 }
 
 /// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as
@@ -481,4 +511,87 @@ fn scalar(text: &str, indent: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{ConvertedNote, ConvertedNoteType};
+
+    fn deck() -> Converted {
+        Converted {
+            deck_name: "Lang".into(),
+            note_types: vec![ConvertedNoteType {
+                name: "Vocab".into(),
+                kind: Some(NoteKind::Standard),
+                fields: vec![("Word".into(), Some(-7)), ("Meaning".into(), None)],
+                templates: vec![(
+                    "Card 1".into(),
+                    "{{Word}}".into(),
+                    "{{FrontSide}}\n\n<hr id=answer>\n\n{{Meaning}}".into(),
+                    Some(42),
+                )],
+                css: ".card { color: black; }\n".into(),
+                anki_id: Some(1_700_000_000_000),
+                original_stock_kind: Some(1),
+                modified: 5,
+                ..ConvertedNoteType::default()
+            }],
+            notes: vec![
+                ConvertedNote {
+                    guid: Some("true".into()),
+                    note_type: NoteTypeRef::Anki(0),
+                    fields: vec!["casa".into(), "house &amp; <b>home</b>".into()],
+                    tags: vec!["lang::es".into(), "a,b".into()],
+                    decks: vec![(0, "Lang::Nouns".into())],
+                    modified: 9,
+                },
+                ConvertedNote {
+                    guid: Some("0012345678".into()),
+                    note_type: NoteTypeRef::Anki(0),
+                    fields: vec![
+                        "casa".into(),
+                        "<img src=\"pic.png\"> [sound:gone.mp3]".into(),
+                    ],
+                    ..ConvertedNote::default()
+                },
+            ],
+            media: vec![
+                ("pic.png".into(), vec![1, 2, 3]),
+                ("_font.woff".into(), vec![4]),
+            ],
+            ..Converted::default()
+        }
+    }
+
+    #[test]
+    fn converted_deck_as_bank_text() {
+        let file = bank_file(&deck(), "deck.apkg", "deck");
+        assert_eq!(file.deck_id, "lang");
+        assert_eq!(
+            file.card_times,
+            vec![("casa".to_string(), 9), ("casa-2".to_string(), 0)]
+        );
+        assert_eq!(file.missing_media.len(), 1);
+        insta::assert_snapshot!(file.text);
+    }
+
+    #[test]
+    fn scalars_read_back_as_written() {
+        for text in [
+            "true",
+            "0012345678",
+            "#a;b,c",
+            "a: b",
+            "- x",
+            "plain words",
+            "line\nnext\n",
+            "x\n\n",
+        ] {
+            let yaml = format!("v: {}\n", scalar(text, 2));
+            let value: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
+            assert_eq!(value["v"], text, "{yaml}");
+        }
+    }
 }
