@@ -119,6 +119,50 @@ pub(super) fn read_bank(
     })
 }
 
+/// Everything of a bank but its cards.
+pub(super) struct Head {
+    pub(super) deck: DeckMeta,
+    pub(super) defaults: Option<Defaults>,
+    pub(super) lints: Vec<LintSetting>,
+    pub(super) note_types: Vec<NoteTypeDef>,
+    pub(super) media: Vec<Located<String>>,
+}
+
+/// Reads the part of a bank before its `cards:` list (`head`, a prefix of
+/// the file, so spans are the file's) through the located tree: the fast
+/// path's way to take `note-types:`, `media:` and `lints:` without reading
+/// the whole file twice. `None` at any problem: the slow path explains it.
+pub(super) fn read_head(source: &SourceFile, head_len: usize) -> Option<Head> {
+    let head = SourceFile::new(source.path(), source.text().get(..head_len)?.to_string());
+    let root = super::yaml::parse(&head).ok()?;
+    let mut diagnostics = Diagnostics::new();
+    let mut r = Reader {
+        source: &head,
+        diagnostics: &mut diagnostics,
+    };
+    let fields = r.mapping(&root, "the bank", BANK_KEYS)?;
+    let deck = r.deck(fields.get("deck")?)?;
+    let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
+    let lints = fields.get("lints").map(|n| r.lints(n)).unwrap_or_default();
+    let note_types = fields
+        .get("note-types")
+        .map(|n| r.note_types(n))
+        .unwrap_or_default();
+    let media = fields
+        .get("media")
+        .map(|n| r.text_list(n, "`media`"))
+        .unwrap_or_default();
+    let cards_is_last_and_empty =
+        matches!(fields.get("cards").map(|n| &n.kind), Some(NodeKind::Null));
+    (diagnostics.is_empty() && cards_is_last_and_empty).then_some(Head {
+        deck,
+        defaults,
+        lints,
+        note_types,
+        media,
+    })
+}
+
 impl Reader<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);

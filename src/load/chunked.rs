@@ -99,13 +99,21 @@ fn is_cards_key(line: &str) -> bool {
 }
 
 /// Reads `text` on `threads` cores, or `None` when the serial reader must.
-pub(super) fn read_bank(text: &str, threads: usize) -> Option<Bank> {
+pub(super) fn read_bank(source: &crate::source::SourceFile, threads: usize) -> Option<Bank> {
+    let text = source.text();
     let list = find_cards_list(text)?;
     let pieces = pieces(text.len(), &list, threads.max(1));
     let parts = pieces.len() + 1;
     let options = || parse_options_shared(parts);
 
-    let head: RawHead = serde_saphyr::from_str_with_options(&text[..list.start], options()).ok()?;
+    // The head typed when it holds only `deck:` and `defaults:`; with
+    // `note-types:`, `media:` or `lints:`, through the located tree (it is
+    // small; the cards, the bulk, are still read typed).
+    let head = match serde_saphyr::from_str_with_options::<RawHead>(&text[..list.start], options())
+    {
+        Ok(head) => Head::Typed(head),
+        Err(_) => Head::Located(super::bank::read_head(source, list.start)?),
+    };
     let mut cards = vec![Card::default(); list.entries.len()];
     let parsed = std::thread::scope(|scope| {
         let mut rest = cards.as_mut_slice();
@@ -142,7 +150,28 @@ pub(super) fn read_bank(text: &str, threads: usize) -> Option<Bank> {
     if !parsed {
         return None;
     }
-    bank_from_parts(head.deck, head.defaults, cards)
+    match head {
+        Head::Typed(head) => bank_from_parts(head.deck, head.defaults, cards),
+        Head::Located(head) => {
+            let head_ok = !head.deck.id.value.trim().is_empty()
+                && !head.deck.name.value.trim().is_empty()
+                && !cards.is_empty();
+            head_ok.then_some(Bank {
+                deck: head.deck,
+                defaults: head.defaults,
+                lints: head.lints,
+                note_types: head.note_types,
+                media: head.media,
+                cards,
+            })
+        }
+    }
+}
+
+/// A bank's head, read typed or through the located tree.
+enum Head {
+    Typed(RawHead),
+    Located(super::bank::Head),
 }
 
 /// A run of whole entries: its bytes and how many cards it holds.
@@ -197,8 +226,22 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
-    fn serial(text: &str) -> Option<Bank> {
-        super::super::fast::read_bank_serial(&SourceFile::new("t.yaml", text.to_string()))
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new("t.yaml", text.to_string())
+    }
+
+    fn read_bank(text: &str, threads: usize) -> Option<Bank> {
+        super::read_bank(&source(text), threads)
+    }
+
+    /// What the located tree reads (the reference for every path).
+    fn slow(text: &str) -> Option<Bank> {
+        let source = source(text);
+        let root = super::super::yaml::parse(&source).ok()?;
+        let mut diagnostics = crate::diagnostics::Diagnostics::new();
+        let bank = super::super::bank::read_bank(&root, &source, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        bank
     }
 
     fn bank(cards: &str) -> String {
@@ -211,6 +254,7 @@ mod tests {
         let mut texts: Vec<String> = [
             "source/django-interview.yaml",
             "source/examples/showcase.yaml",
+            "source/examples/vocabulary.yaml",
         ]
         .iter()
         .map(|p| std::fs::read_to_string(root.join(p)).unwrap())
@@ -218,8 +262,15 @@ mod tests {
         texts.push(bank(
             "# a comment\n- id: a\n  question: |\n    Q\n\n    - not an entry\n  answer: A\n- id: b\n  question: \"multi\n    line\"\n  answer: >\n    folded\n- {id: c, question: Q, answer: A}\n",
         ));
+        texts.push(format!(
+            "deck:\n  id: d\n  name: D\nlints:\n  long-field: allow\nmedia: [m.png]\nnote-types:\n  - name: T\n    fields: [A, B]\n    templates:\n      - {{name: C, front: \"{{{{A}}}}\", back: \"{{{{B}}}}\"}}\ncards:\n{}",
+            "  - id: a\n    note-type: T\n    guid: \"x#1\"\n    deck: D::E\n    decks: {C: D::F}\n    fields:\n      A: one\n      B: {html: \"<b>two</b>\"}\n  - id: b\n    note-type: T\n    fields:\n      A:\n      B: |\n        block\n        text\n"
+        ));
         for text in &texts {
-            let expected = serial(text).expect("a valid bank");
+            let expected = slow(text).expect("a valid bank");
+            if let Some(serial) = super::super::fast::read_bank_serial(&source(text)) {
+                assert_eq!(serial, expected, "the serial fast path");
+            }
             for threads in 1..=5 {
                 if let Some(got) = read_bank(text, threads) {
                     for (a, b) in got.cards.iter().zip(&expected.cards) {

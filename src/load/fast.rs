@@ -12,7 +12,7 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, SeqAccess
 use serde_saphyr::{Location, Spanned};
 
 use super::yaml::parse_options;
-use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, Located};
+use crate::model::{Bank, Card, CardType, DeckMeta, Defaults, Located, NoteField, TemplateDeck};
 use crate::source::{SourceFile, Span};
 
 /// An optional text field: absent (location unknown), null, or text.
@@ -70,6 +70,134 @@ struct RawCard {
     tags: Vec<Spanned<String>>,
     #[serde(default)]
     references: Vec<Spanned<String>>,
+    #[serde(rename = "note-type", default = "absent")]
+    note_type: OptionalText,
+    #[serde(default = "absent")]
+    guid: OptionalText,
+    #[serde(default = "absent")]
+    deck: OptionalText,
+    #[serde(default)]
+    fields: RawFields,
+    #[serde(default)]
+    decks: RawDecks,
+}
+
+/// A card's `fields:`: name → text or `{html: text}`, each located. A
+/// repeated name or anything else unusual fails (the slow path explains).
+#[derive(Default)]
+struct RawFields(Vec<NoteField>);
+
+/// One field value: text (spanned by the caller) or `{html: …}`.
+enum RawValue {
+    Text(Option<String>),
+    Html(Spanned<String>),
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text or {html: text}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::Text(Some(v.to_string())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Text(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Text(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawValue, A::Error> {
+                let key: Option<String> = map.next_key()?;
+                if key.as_deref() != Some("html") {
+                    return Err(A::Error::custom("not {html: …}"));
+                }
+                let value: Spanned<String> = map.next_value()?;
+                if map.next_key::<IgnoredAny>()?.is_some() {
+                    return Err(A::Error::custom("more than html"));
+                }
+                Ok(RawValue::Html(value))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawFields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFields, A::Error> {
+                let mut out: Vec<NoteField> = Vec::new();
+                while let Some(name) = map.next_key::<Spanned<String>>()? {
+                    let value: Spanned<RawValue> = map.next_value()?;
+                    let bad = || A::Error::custom("unlocated field");
+                    let name = located(name).ok_or_else(bad)?;
+                    if out.iter().any(|f| f.name.value == name.value) {
+                        return Err(A::Error::custom("a field set twice"));
+                    }
+                    let (value, html) = match value.value {
+                        RawValue::Text(text) => (
+                            Located::new(
+                                text.unwrap_or_default(),
+                                byte_span(&value.referenced).ok_or_else(bad)?,
+                            ),
+                            false,
+                        ),
+                        RawValue::Html(inner) => (located(inner).ok_or_else(bad)?, true),
+                    };
+                    out.push(NoteField { name, value, html });
+                }
+                Ok(RawFields(out))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+/// A card's `decks:`: template name → deck, each located.
+#[derive(Default)]
+struct RawDecks(Vec<TemplateDeck>);
+
+impl<'de> Deserialize<'de> for RawDecks {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDecks;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of template names to decks")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawDecks, A::Error> {
+                let mut out = Vec::new();
+                while let Some(template) = map.next_key::<Spanned<String>>()? {
+                    let deck: Spanned<String> = map.next_value()?;
+                    let bad = || A::Error::custom("unlocated deck");
+                    out.push(TemplateDeck {
+                        template: located(template).ok_or_else(bad)?,
+                        deck: located(deck).ok_or_else(bad)?,
+                    });
+                }
+                Ok(RawDecks(out))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
 }
 
 /// The byte span of a located value; `from_str` input always has byte offsets.
@@ -118,13 +246,11 @@ impl RawCard {
                 .into_iter()
                 .map(located)
                 .collect::<Option<_>>()?,
-            // Banks with note types of their own take the slow path
-            // (unknown keys here).
-            note_type: None,
-            fields: Vec::new(),
-            guid: None,
-            deck: None,
-            decks: Vec::new(),
+            note_type: optional(self.note_type)?,
+            fields: self.fields.0,
+            guid: optional(self.guid)?,
+            deck: optional(self.deck)?,
+            decks: self.decks.0,
             malformed: false,
         })
     }
@@ -196,7 +322,7 @@ pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
     let threads = crate::worker_threads();
     if threads > 1
         && source.text().len() >= super::chunked::MIN_BYTES
-        && let Some(bank) = super::chunked::read_bank(source.text(), threads)
+        && let Some(bank) = super::chunked::read_bank(source, threads)
     {
         return Some(bank);
     }
