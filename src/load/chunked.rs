@@ -104,7 +104,7 @@ pub(super) fn read_bank(source: &crate::source::SourceFile, threads: usize) -> O
     let list = find_cards_list(text)?;
     let pieces = pieces(text.len(), &list, threads.max(1));
     let parts = pieces.len() + 1;
-    let options = || parse_options_shared(parts);
+    let options = || parse_options_shared(parts, text.len());
 
     // The head typed when it holds only `deck:` and `defaults:`; with
     // `note-types:`, `media:` or `lints:`, through the located tree (it is
@@ -207,8 +207,8 @@ fn pieces(len: usize, list: &CardsList, count: usize) -> Vec<Piece> {
 
 /// The parser's limits, shared out between `parts` parses, so the pieces
 /// together stay within what one parse of the whole file may use.
-fn parse_options_shared(parts: usize) -> serde_saphyr::Options {
-    let mut options = parse_options(false);
+fn parse_options_shared(parts: usize, text_len: usize) -> serde_saphyr::Options {
+    let mut options = parse_options(false, text_len);
     if let Some(budget) = options.budget.as_mut() {
         budget.max_events /= parts;
         budget.max_nodes /= parts;

@@ -331,8 +331,11 @@ pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
 
 /// [`read_bank`] in one parse of the whole file.
 pub(super) fn read_bank_serial(source: &SourceFile) -> Option<Bank> {
-    let raw: RawBank =
-        serde_saphyr::from_str_with_options(source.text(), parse_options(false)).ok()?;
+    let raw: RawBank = serde_saphyr::from_str_with_options(
+        source.text(),
+        parse_options(false, source.text().len()),
+    )
+    .ok()?;
     bank_from_parts(raw.deck, raw.defaults, raw.cards)
 }
 

@@ -63,20 +63,26 @@ pub struct YamlError {
 /// Parses `source` into a node tree. Large banks are allowed; budgets still
 /// bound alias bombs and runaway nesting.
 pub fn parse(source: &SourceFile) -> Result<Node, YamlError> {
-    let raw: Spanned<RawNode> =
-        serde_saphyr::from_str_with_options(source.text(), parse_options(true))
-            .map_err(|e| yaml_error(&e))?;
+    let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(
+        source.text(),
+        parse_options(true, source.text().len()),
+    )
+    .map_err(|e| yaml_error(&e))?;
     Ok(to_node(raw, source))
 }
 
 /// Parser options shared by both paths. Large banks are allowed; budgets still
 /// bound alias bombs and runaway nesting. `keep_duplicates` passes repeated
-/// keys through so the located tree can report them.
-pub(super) fn parse_options(keep_duplicates: bool) -> serde_saphyr::Options {
+/// keys through so the located tree can report them. The event and node
+/// budgets grow with the text (`text_len` bytes): a YAML event takes at least
+/// two bytes, so a bank of real cards never reaches them, while an alias
+/// bomb, whose events come from a few bytes, still does.
+pub(super) fn parse_options(keep_duplicates: bool, text_len: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    // A card is ~25 parser events; leave room for 200k-card banks.
-    budget.max_events = 20_000_000;
-    budget.max_nodes = 10_000_000;
+    // A card is ~25 parser events; 20M leaves room for 200k-card banks of
+    // any size, and larger files get one event per two bytes.
+    budget.max_events = 20_000_000.max(text_len / 2);
+    budget.max_nodes = 10_000_000.max(text_len / 4);
     budget.max_total_scalar_bytes = 1 << 30;
     serde_saphyr::options! {
         budget: Some(budget),
