@@ -124,6 +124,13 @@ def note_type(n, folder):
     (folder / "bank.yaml").write_text(text)
 
 
+def quizlet_file(n, folder):
+    """A Quizlet export of n numbered cards, for `flashdeck convert`."""
+    with open(folder / "set.txt", "w") as f:
+        for i in range(n):
+            f.write(f"Question {i}: what does function {i} return?\t{i} squared, {i * i}.\n")
+
+
 def many_banks(n, folder):
     """n banks of 50 cards each, checked in one run."""
     rng = gen_bank.random.Random(n)
@@ -143,6 +150,8 @@ SHAPES = {
     "entity-media": (entity_media, [10_000, 20_000, 40_000], "cards", False),
     "many-banks": (many_banks, [50, 100, 200], "banks", False),
     "note-type": (note_type, [10_000, 20_000, 40_000], "notes", True),
+    # Converted, not checked: `convert` reads the file, writes and checks a bank.
+    "quizlet-file": (quizlet_file, [50_000, 100_000, 200_000], "cards", "convert"),
 }
 
 
@@ -172,7 +181,9 @@ def main():
     print(f"{'shape':<13} {'size':>12} {'command':<13} {'time':>8} {'×prev':>6} {'peak MB':>8} {'warnings':>8}")
     for name in args.shapes.split(","):
         generate, sizes, unit, build = SHAPES[name]
-        for command in (["check"], ["build", "--format", "apkg"]) if build else (["check"],):
+        commands = {True: (["check"], ["build", "--format", "apkg"]), False: (["check"],),
+                    "convert": (["convert"],)}[build]
+        for command in commands:
             previous = None
             for size in sizes:
                 size = int(size * args.scale)
@@ -182,9 +193,9 @@ def main():
                 # In a child process: a forked child's peak memory counts the
                 # parent's, so the parent never holds a generated bank.
                 subprocess.run([sys.executable, __file__, "--generate", name, str(size), str(folder)], check=True)
-                target = "." if name == "many-banks" else "bank.yaml"
+                target = {"many-banks": ".", "quizlet-file": "set.txt"}.get(name, "bank.yaml")
                 cmd = [str(FLASHDECK), *command, target]
-                if command[0] == "build":
+                if command[0] in ("build", "convert"):
                     cmd += ["--out", "out"]
                 seconds, peak, warnings = run_measured(cmd, folder)
                 ratio = f"{seconds / previous:.2f}" if previous else ""

@@ -31,8 +31,9 @@ pub fn read(text: &str, term_sep: &str, card_sep: &str) -> Result<Converted, Rea
             continue;
         }
         let parts: Vec<&str> = card.split(term_sep).collect();
-        let (line, column) = line_column(text, start);
         if parts.len() != 2 {
+            // Located only here: counting lines for every card was quadratic.
+            let (line, column) = line_column(text, start);
             let shown = if term_sep == "\t" {
                 "a Tab".to_string()
             } else {

@@ -118,3 +118,42 @@ fn a_spreadsheet_with_bom_crlf_and_quoted_lines_becomes_a_bank() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("`answr` is not a column role"), "{stderr}");
 }
+
+/// A conversion that takes longer than a second shows its progress bar on a
+/// terminal, and never when standard error is piped.
+#[test]
+fn a_long_conversion_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    // About 3 s here: well past the one second after which the bar shows.
+    for i in 0..150_000 {
+        text.push_str(&format!(
+            "Question {i}: what does function {i} return?\t{i} squared.\n"
+        ));
+    }
+    std::fs::write(dir.path().join("set.txt"), text).unwrap();
+    let exe = env!("CARGO_BIN_EXE_flashdeck");
+    // `script` gives the command a terminal (util-linux, on every Debian).
+    let output = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{exe} convert set.txt --out tty"),
+            "/dev/null",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("`script` (util-linux) runs");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains("Converting set.txt: ") && shown.contains("/5"),
+        "no progress bar: {shown}"
+    );
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["convert", "set.txt", "--out", "piped"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        !stderr.contains("Converting set.txt: "),
+        "progress when piped: {stderr}"
+    );
+}
