@@ -88,7 +88,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ConvertArgs {
-    /// The file to convert: .apkg or .colpkg (Anki), .txt (Quizlet's export), .csv or .tsv (a spreadsheet).
+    /// The file to convert: .apkg or .colpkg (Anki), .txt (Quizlet's export, or Anki's
+    /// "Notes in Plain Text", told apart by its `#` headers), .csv or .tsv (a spreadsheet).
     input: PathBuf,
     /// Its format, when the file name does not say.
     #[arg(long = "from", value_enum)]
