@@ -124,52 +124,62 @@ fn note_types_18(db: &Connection) -> Result<Vec<ReadNoteType>, ReadError> {
     }
     // Fields and templates of deleted note types may linger: only those of
     // note types that exist are read.
-    let mut stmt = db
-        .prepare("SELECT ntid, name, config FROM fields ORDER BY ntid, ord")
-        .map_err(db_error)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-            ))
-        })
-        .map_err(db_error)?;
-    for row in rows {
-        let (ntid, name, config) = row.map_err(db_error)?;
-        let Some(&i) = by_id.get(&ntid) else { continue };
-        let f = protobuf::fields(&config)
-            .map_err(|e| not_a_collection(format!("field `{name}`: {}", e.0)))?;
-        let id = protobuf::optional_varint(&f, 9).map(|v| v as i64);
+    for_each_config(db, "fields", &mut |ntid, name, f| {
+        let Some(&i) = by_id.get(&ntid) else {
+            return Ok(());
+        };
+        let id = protobuf::optional_varint(f, 9).map(|v| v as i64);
         out[i].note_type.fields.push((name, id));
-    }
-    let mut stmt = db
-        .prepare("SELECT ntid, name, config FROM templates ORDER BY ntid, ord")
-        .map_err(db_error)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-            ))
-        })
-        .map_err(db_error)?;
-    for row in rows {
-        let (ntid, name, config) = row.map_err(db_error)?;
-        let Some(&i) = by_id.get(&ntid) else { continue };
-        let f = protobuf::fields(&config)
-            .map_err(|e| not_a_collection(format!("template `{name}`: {}", e.0)))?;
+        Ok(())
+    })?;
+    for_each_config(db, "templates", &mut |ntid, name, f| {
+        let Some(&i) = by_id.get(&ntid) else {
+            return Ok(());
+        };
         let text = |n| {
-            protobuf::string_field(&f, n)
+            protobuf::string_field(f, n)
                 .map_err(|e| not_a_collection(format!("template `{name}`: {}", e.0)))
         };
         let (front, back) = (text(1)?, text(2)?);
-        let id = protobuf::optional_varint(&f, 8).map(|v| v as i64);
+        let id = protobuf::optional_varint(f, 8).map(|v| v as i64);
         out[i].note_type.templates.push((name, front, back, id));
-    }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// What [`for_each_config`] calls per row: note type id, name, config fields.
+type ConfigRow<'a> =
+    dyn FnMut(i64, String, &[(u32, protobuf::Value<'_>)]) -> Result<(), ReadError> + 'a;
+
+/// Each row of schema 18's `fields` or `templates` table, in note type and
+/// ordinal order: (note type id, name, decoded protobuf config).
+fn for_each_config(
+    db: &Connection,
+    table: &str,
+    each: &mut ConfigRow<'_>,
+) -> Result<(), ReadError> {
+    let mut stmt = db
+        .prepare(&format!(
+            "SELECT ntid, name, config FROM {table} ORDER BY ntid, ord"
+        ))
+        .map_err(db_error)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })
+        .map_err(db_error)?;
+    for row in rows {
+        let (ntid, name, config) = row.map_err(db_error)?;
+        let fields = protobuf::fields(&config)
+            .map_err(|e| not_a_collection(format!("{table} row `{name}`: {}", e.0)))?;
+        each(ntid, name, &fields)?;
+    }
+    Ok(())
 }
 
 fn col_json(db: &Connection, column: &str) -> Result<serde_json::Value, ReadError> {
