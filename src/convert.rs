@@ -98,20 +98,12 @@ pub fn convert_with_progress(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sniffed = |format| match format {
-        // A `.txt` is Quizlet's export unless it has Anki's text headers.
-        InputFormat::Quizlet => InputFormat::AnkiText,
-        other => other,
-    };
-    let format = options
-        .format
-        .or_else(|| InputFormat::from_name(&name))
-        .ok_or_else(|| {
-            ConvertFailure::Io(format!(
-                "cannot tell the format of {} from its name; pass --from anki|quizlet|csv",
-                options.input.display()
-            ))
-        })?;
+    let by_name = options.format.or_else(|| InputFormat::from_name(&name)).ok_or_else(|| {
+        ConvertFailure::Io(format!(
+            "cannot tell the format of {} from its name; pass --from anki|anki-text|quizlet|csv",
+            options.input.display()
+        ))
+    })?;
     let bytes = crate::input::read_file(&options.input, MAX_INPUT_BYTES)
         .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", options.input.display())))?;
     let stem = options
@@ -119,13 +111,14 @@ pub fn convert_with_progress(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A `.txt` is Quizlet's export unless it has Anki's text headers.
     let format = if options.format.is_none()
-        && format == InputFormat::Quizlet
+        && by_name == InputFormat::Quizlet
         && std::str::from_utf8(&bytes).is_ok_and(anki_text::looks_like)
     {
-        sniffed(format)
+        InputFormat::AnkiText
     } else {
-        format
+        by_name
     };
     let mut converted = read_input(format, &bytes, options)?;
     drop(bytes);

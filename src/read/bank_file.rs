@@ -148,7 +148,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         let first = note.fields.first().map(String::as_str).unwrap_or("");
         let id = ids.next(first);
         let _ = writeln!(y, "  - id: {id}");
-        card_times.push((id, note.modified));
+        card_times.push((id.clone(), note.modified));
         match &note.note_type {
             NoteTypeRef::Anki(i) => {
                 let nt = &converted.note_types[*i];
@@ -161,14 +161,12 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
                 y.push_str("    fields:\n");
                 let cloze_fields = cloze_field_names(nt);
                 for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
-                    let (value, missing) = without_missing_media(value, &media);
-                    missing_media.extend(missing.into_iter().map(|m| {
-                        format!(
-                            "card `{id}`: `{m}` is not in the input",
-                            id = card_times.last().map_or("", |(i, _)| i.as_str())
-                        )
-                    }));
-                    let value = with_media_folder(&value, &media, &media_dir);
+                    let (value, missing) = point_media(value, &media, &media_dir);
+                    missing_media.extend(
+                        missing
+                            .into_iter()
+                            .map(|m| format!("card `{id}`: `{m}` is not in the input")),
+                    );
                     let cloze = cloze_fields.iter().any(|f| f == name);
                     match as_markdown(&value, cloze) {
                         Some(markdown) => {
@@ -219,39 +217,6 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         markdown_fields,
         missing_media,
     }
-}
-
-/// A field whose media references name files the input does not hold (a
-/// text export has none; Anki's exporter leaves out files it cannot find)
-/// with those references made visible text, and the names.
-fn without_missing_media(html: &str, media: &HashSet<&str>) -> (String, Vec<String>) {
-    if !names_media(html) {
-        return (html.to_string(), Vec::new());
-    }
-    let mut out = html.to_string();
-    let mut missing = Vec::new();
-    for name in crate::transform::markup::media_destinations(html) {
-        if media.contains(name.as_str()) || missing.contains(&name) {
-            continue;
-        }
-        let shown = html_escape::encode_double_quoted_attribute(&name).into_owned();
-        for (from, to) in [
-            (
-                format!("src=\"{name}\""),
-                format!("alt=\"missing: {shown}\""),
-            ),
-            (format!("src='{name}'"), format!("alt=\"missing: {shown}\"")),
-            (format!("src={name}"), format!("alt=\"missing: {shown}\"")),
-            (
-                format!("[sound:{name}]"),
-                format!("[missing sound: {}]", html_escape::encode_text(&name)),
-            ),
-        ] {
-            out = out.replace(&from, &to);
-        }
-        missing.push(name);
-    }
-    (out, missing)
 }
 
 fn cloze_field_names(nt: &super::ConvertedNoteType) -> Vec<String> {
@@ -349,28 +314,48 @@ fn names_media(html: &str) -> bool {
     html.contains("src") || html.contains("[sound:") || html.contains("![")
 }
 
-/// Field HTML whose media references (`src="x.png"`, `[sound:x.mp3]`) name
-/// package media, pointed at the bank's media folder.
-fn with_media_folder(html: &str, media: &HashSet<&str>, media_dir: &str) -> String {
-    if media.is_empty() || !(html.contains("src=") || html.contains("[sound:")) {
-        return html.to_string();
+/// Field HTML with each media reference (`src=…`, `[sound:…]`) pointed at
+/// the bank's media folder, or, for a file the input does not hold (a text
+/// export has none; Anki's exporter leaves out files it cannot find), made
+/// visible text; and the names of those missing. One parse of the field.
+fn point_media(html: &str, media: &HashSet<&str>, media_dir: &str) -> (String, Vec<String>) {
+    if !names_media(html) {
+        return (html.to_string(), Vec::new());
     }
     let mut out = html.to_string();
+    let mut missing: Vec<String> = Vec::new();
     for name in crate::transform::markup::media_destinations(html) {
-        if !media.contains(name.as_str()) {
+        let src = [
+            format!("src=\"{name}\""),
+            format!("src='{name}'"),
+            format!("src={name}"),
+        ];
+        let sound = format!("[sound:{name}]");
+        let (to_src, to_sound) = if media.contains(name.as_str()) {
+            let target = format!("{media_dir}/{name}");
+            (
+                [
+                    format!("src=\"{target}\""),
+                    format!("src='{target}'"),
+                    format!("src={target}"),
+                ],
+                format!("[sound:{target}]"),
+            )
+        } else if missing.contains(&name) {
             continue;
+        } else {
+            let shown = html_escape::encode_double_quoted_attribute(&name).into_owned();
+            let alt = format!("alt=\"missing: {shown}\"");
+            let text = format!("[missing sound: {}]", html_escape::encode_text(&name));
+            missing.push(name.clone());
+            ([alt.clone(), alt.clone(), alt], text)
+        };
+        for (from, to) in src.iter().zip(&to_src) {
+            out = out.replace(from, to);
         }
-        let target = format!("{media_dir}/{name}");
-        for (from, to) in [
-            (format!("src=\"{name}\""), format!("src=\"{target}\"")),
-            (format!("src='{name}'"), format!("src='{target}'")),
-            (format!("src={name}"), format!("src={target}")),
-            (format!("[sound:{name}]"), format!("[sound:{target}]")),
-        ] {
-            out = out.replace(&from, &to);
-        }
+        out = out.replace(&sound, &to_sound);
     }
-    out
+    (out, missing)
 }
 
 /// Markdown that renders back to exactly `html` as a field of a

@@ -258,23 +258,19 @@ impl NoteType {
                     ("Card", template.name.as_str()),
                     ("CardFlag", ""),
                 ];
-                let context = |question: bool, front_side: &'_ str| {
-                    template.front_parsed.render(&CardContext {
+                let render = |side: &Template, question: bool| {
+                    side.render(&CardContext {
                         fields: &fields,
                         specials: &specials,
                         cloze,
                         question,
-                        front_side,
+                        // The answer is read below Anki's marker, so the
+                        // question is not repeated through `{{FrontSide}}`.
+                        front_side: "",
                     })
                 };
-                let question = context(true, "");
-                let back = template.back_parsed.render(&CardContext {
-                    fields: &fields,
-                    specials: &specials,
-                    cloze,
-                    question: false,
-                    front_side: "",
-                });
+                let question = render(&template.front_parsed, true);
+                let back = render(&template.back_parsed, false);
                 Some(RenderedCard {
                     question,
                     answer: after_answer_marker(&back).trim().to_string(),
