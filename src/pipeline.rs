@@ -17,7 +17,7 @@ use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
 use crate::validate::{MediaFile, Rules, validate};
 use crate::writers::apkg::notetypes::style_fingerprint;
-use crate::writers::{Format, WriterOptions, quizlet, writer_for};
+use crate::writers::{Format, Rendered, WriterOptions, quizlet, writer_for};
 
 /// A bank that passed loading, with its resolved media.
 pub struct CheckedBank {
@@ -334,11 +334,13 @@ pub fn build_with_progress(
                 ),
             ));
         }
+        // What several writers need is rendered once, for all of them.
+        let mut rendered = Rendered::new(&deck);
         if let Some(source) = &source {
             let w = &options.writer_options;
             let mut found = Diagnostics::new();
             for problem in quizlet::problems(
-                &deck,
+                &rendered,
                 &w.quizlet_term_sep,
                 &w.quizlet_card_sep,
                 w.quizlet_max_chars,
@@ -378,9 +380,10 @@ pub fn build_with_progress(
             );
             let writer = writer_for(*format, &writer_options);
             let mut files = writer
-                .write(&deck)
+                .write(&rendered)
                 .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?;
             files.retain(|f| seen.insert(f.path.clone()));
+            rendered.release_unneeded(&options.formats[step + 1..]);
             staged.extend(stage_all(&options.out_dir, &files).map_err(|e| {
                 BuildFailure::Io(format!(
                     "cannot write to {}: {e}; nothing was replaced",

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::OutputFile;
+use super::rendered::Rendered;
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::markup::{html_to_markdown, to_handout_markdown};
@@ -13,6 +14,24 @@ use crate::transform::{Deck, DeckCard};
 /// Cards without a topic are grouped under this heading, after the others.
 pub const NO_TOPIC: &str = "Other";
 
+/// A card's question and answer as handout Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoutText {
+    /// Markdown of the prompt (cloze: the text with blanks).
+    pub question: String,
+    /// Markdown of the answer (cloze: the text with the deletions in bold).
+    pub answer: String,
+}
+
+/// Every card's [`HandoutText`], in card order, with media pointing under
+/// `media/<deck>/` (where the Markdown sheets ship them; the print page
+/// swaps in data URIs as it renders). Made on every core: the cards are
+/// independent.
+pub fn handout_text(deck: &Deck) -> Vec<HandoutText> {
+    let media_url = |name: &str| Some(markdown_media_path(deck, name));
+    crate::parallel_map(&deck.cards, |card| question_answer(deck, card, &media_url))
+}
+
 /// A numbered card with its question and answer as Markdown.
 pub struct Item<'a> {
     /// 1-based number, the same on the study sheet, quiz and answer key.
@@ -20,9 +39,9 @@ pub struct Item<'a> {
     /// The card.
     pub card: &'a DeckCard,
     /// Markdown of the prompt (cloze: the text with blanks).
-    pub question: String,
+    pub question: &'a str,
     /// Markdown of the answer (cloze: the text with the deletions in bold).
-    pub answer: String,
+    pub answer: &'a str,
 }
 
 /// A topic and its cards.
@@ -36,22 +55,20 @@ pub struct Section<'a> {
 }
 
 /// Groups cards by topic in order of first appearance (untopiced last) and
-/// numbers them consecutively in that order. Media in the cards' Markdown
-/// point where `media_url` says for each packaged file name.
-pub fn sections<'a>(
-    deck: &'a Deck,
-    media_url: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Section<'a>> {
+/// numbers them consecutively in that order, with the deck's shared
+/// [`HandoutText`].
+pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
+    let texts = deck.handout_text();
     // Cards grouped by topic in one pass, topics in order of first appearance.
-    let mut topics: Vec<(&str, Vec<&DeckCard>)> = Vec::new();
+    let mut topics: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for card in &deck.cards {
+    for (at_card, card) in deck.cards.iter().enumerate() {
         let topic = card.topic.as_deref().unwrap_or(NO_TOPIC);
         let at = *index.entry(topic).or_insert_with(|| {
             topics.push((topic, Vec::new()));
             topics.len() - 1
         });
-        topics[at].1.push(card);
+        topics[at].1.push(at_card);
     }
     if let Some(i) = topics.iter().position(|(t, _)| *t == NO_TOPIC) {
         let other = topics.remove(i);
@@ -64,14 +81,14 @@ pub fn sections<'a>(
             let topic = topic.to_string();
             let items = cards
                 .into_iter()
-                .map(|card| {
+                .map(|at_card| {
                     number += 1;
-                    let (question, answer) = question_answer(deck, card, media_url);
+                    let text = &texts[at_card];
                     Item {
                         number,
-                        card,
-                        question,
-                        answer,
+                        card: &deck.deck().cards[at_card],
+                        question: &text.question,
+                        answer: &text.answer,
                     }
                 })
                 .collect();
@@ -88,7 +105,7 @@ fn question_answer(
     deck: &Deck,
     card: &DeckCard,
     media_url: &dyn Fn(&str) -> Option<String>,
-) -> (String, String) {
+) -> HandoutText {
     let handout_url = |written: &str| deck.media_name(written).and_then(media_url);
     let media = |md: &str| to_handout_markdown(md, &handout_url);
     if let Some(note) = &card.note
@@ -102,8 +119,14 @@ fn question_answer(
         return rendered
             .into_iter()
             .next()
-            .map(|r| (html_to_markdown(&r.question), html_to_markdown(&r.answer)))
-            .unwrap_or_default();
+            .map(|r| HandoutText {
+                question: html_to_markdown(&r.question),
+                answer: html_to_markdown(&r.answer),
+            })
+            .unwrap_or(HandoutText {
+                question: String::new(),
+                answer: String::new(),
+            });
     }
     let (question, mut answer) = match card.card_type {
         CardType::Cloze => {
@@ -135,7 +158,10 @@ fn question_answer(
         answer.push_str("\n\n");
         answer.push_str(extra);
     }
-    (media(&question), media(&answer))
+    HandoutText {
+        question: media(&question),
+        answer: media(&answer),
+    }
 }
 
 /// A type-in question without its closing on-screen instruction: a final

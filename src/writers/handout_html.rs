@@ -20,18 +20,21 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use super::handout::{iso_date, sections};
-use super::{OutputFile, WriteError, Writer};
+use super::handout::{Item, iso_date, markdown_media_path, sections};
+use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::transform::markup::{HtmlOptions, sanitize_html, tex_to_html, to_html};
-use crate::transform::{Deck, topic_tag};
+use crate::transform::topic_tag;
 
 /// Writes the print-ready HTML page.
 pub struct HandoutHtmlWriter;
 
 const CSS: &str = include_str!("handout.css");
 
+/// Cards rendered at a time (on every core) before they join the page.
+const RENDER_BATCH: usize = 4096;
+
 impl Writer for HandoutHtmlWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
         // Images are embedded, so the page needs nothing beside it.
         let data_uri = |name: &str| {
             let bytes = deck.media_bytes(name)?;
@@ -41,17 +44,28 @@ impl Writer for HandoutHtmlWriter {
                 base64::engine::general_purpose::STANDARD.encode(bytes)
             ))
         };
-        // The description is rendered straight from the bank's Markdown.
+        // The description is rendered straight from the bank's Markdown; the
+        // cards from the handout Markdown the sheets share, whose media
+        // point under `media/<deck>/`.
         let description_media = |written: &str| deck.media_name(written).and_then(data_uri);
-        let options = HtmlOptions {
-            media_url: &description_media,
-            escape_braces: false,
+        let sheet_prefix = markdown_media_path(deck, "");
+        let card_media = |written: &str| {
+            description_media(written).or_else(|| {
+                written
+                    .strip_prefix(sheet_prefix.as_str())
+                    .and_then(data_uri)
+            })
         };
-        let render = |md: &str| to_html(md, &options);
-        // Typesetting rewrites HTML, so a field with math is sanitized once
-        // more, last (without math, `to_html`'s sanitizing was the last step).
-        let render = |md: &str| {
-            let html = render(md);
+        let render_with = |md: &str, media_url: &(dyn Fn(&str) -> Option<String> + Sync)| {
+            let html = to_html(
+                md,
+                &HtmlOptions {
+                    media_url,
+                    escape_braces: false,
+                },
+            );
+            // Typesetting rewrites HTML, so a field with math is sanitized once
+            // more, last (without math, `to_html`'s sanitizing was the last step).
             let typeset = typeset_math(&html);
             if typeset == html {
                 html
@@ -59,6 +73,7 @@ impl Writer for HandoutHtmlWriter {
                 sanitize_html(&typeset)
             }
         };
+        let render = |md: &str| render_with(md, &description_media);
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
         // `::` separates Anki subdecks; on paper a path reads better.
         let name = deck
@@ -89,7 +104,25 @@ impl Writer for HandoutHtmlWriter {
             );
         }
         html.push_str("</header>\n");
-        let sections = sections(deck, &data_uri);
+        let sections = sections(deck);
+        // Cards' questions and answers, rendered on every core a batch at a
+        // time (in order), so only one batch of HTML waits beside the page.
+        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
+        let mut pending = std::collections::VecDeque::new();
+        let mut next_item = 0;
+        let mut next_rendered = || {
+            if pending.is_empty() {
+                let end = (next_item + RENDER_BATCH).min(items.len());
+                pending.extend(crate::parallel_map(&items[next_item..end], |item| {
+                    (
+                        render_with(item.question, &card_media),
+                        render_with(item.answer, &card_media),
+                    )
+                }));
+                next_item = end;
+            }
+            pending.pop_front().unwrap_or_default()
+        };
         html.push_str("<nav class=\"contents\">\n<h2>Contents</h2>\n<ol>\n");
         for s in &sections {
             let _ = writeln!(
@@ -110,6 +143,7 @@ impl Writer for HandoutHtmlWriter {
             );
             for item in &s.items {
                 let card = item.card;
+                let (question, answer) = next_rendered();
                 let _ = writeln!(
                     html,
                     "<article class=\"card\" id=\"card-{}\">",
@@ -118,10 +152,9 @@ impl Writer for HandoutHtmlWriter {
                 let _ = writeln!(
                     html,
                     "<div class=\"question\"><span class=\"number\">{}.</span><div class=\"prompt\">{}</div></div>",
-                    item.number,
-                    render(&item.question)
+                    item.number, question
                 );
-                let _ = writeln!(html, "<div class=\"answer\">{}</div>", render(&item.answer));
+                let _ = writeln!(html, "<div class=\"answer\">{answer}</div>");
                 html.push_str("<footer class=\"card-meta\">");
                 // The topic's tag repeats the heading the card sits under.
                 let topic_tag = card.topic.as_deref().map(topic_tag);

@@ -3,19 +3,21 @@
 //! pipeline hands the files to [`crate::output`], the one place that writes.
 //!
 //! To add a format: add a variant to [`Format`], a module with a type that
-//! implements [`Writer`], and a line in [`writer_for`].
+//! implements [`Writer`], and a line in [`writer_for`]. A rendering that
+//! another writer also needs belongs in [`rendered`], made once per deck.
 
 pub mod apkg;
 pub mod handout;
 pub mod handout_html;
 pub mod quiz_sheet;
 pub mod quizlet;
+pub mod rendered;
 pub mod study_sheet;
 
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::transform::Deck;
+pub use rendered::Rendered;
 
 /// A file a writer produced, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +42,10 @@ impl std::error::Error for WriteError {}
 
 /// One output format.
 pub trait Writer {
-    /// Renders the deck.
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError>;
+    /// Renders the deck. It reads as a [`crate::transform::Deck`]; what
+    /// several writers need (plain-text pairs, handout Markdown) it renders
+    /// once for all of them.
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError>;
 }
 
 /// The output formats `--format` accepts.

@@ -4,10 +4,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::{markdown_media_files, markdown_media_path, sections};
+use super::handout::{Item, markdown_media_files, sections};
 use super::study_sheet::{header, question_heading};
-use super::{OutputFile, WriteError, Writer};
-use crate::transform::Deck;
+use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::transform::markup::{
     dollar_math, escape_markdown_text, neutralize_markdown, to_plain_text,
 };
@@ -19,32 +18,42 @@ pub struct QuizSheetWriter;
 const PAGE_BREAK: &str = "<div style=\"break-before:page;page-break-before:always\"></div>";
 
 impl Writer for QuizSheetWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Quiz");
-        let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
+        let sections = sections(deck);
+        // Each card's line count and short question need its plain text:
+        // worked out on every core first, in card order.
+        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
+        let plain_texts = crate::parallel_map(&items, |item| {
+            (answer_lines(item.answer), short_question(item.question))
+        });
+        let mut plain = plain_texts.iter();
         md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for item in &s.items {
-                question_heading(&mut md, item.number, &dollar_math(&item.question));
+                question_heading(&mut md, item.number, &dollar_math(item.question));
                 md.push_str("\nAnswer:\n");
                 // Thematic breaks: ruled lines to write on, in every renderer
                 // (GitHub, CommonMark, Python-Markdown, pandoc) and on paper.
-                for _ in 0..answer_lines(&item.answer) {
+                let lines = plain.next().map_or(2, |(lines, _)| *lines);
+                for _ in 0..lines {
                     md.push_str("\n___\n");
                 }
             }
         }
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
+        let mut plain = plain_texts.iter();
         for s in &sections {
             for item in &s.items {
+                let short = plain.next().map_or("", |(_, short)| short.as_str());
                 let _ = write!(
                     md,
                     "\n### {}. {}\n\n{}\n",
                     item.number,
-                    escape_markdown_text(&short_question(&item.question)),
-                    dollar_math(&item.answer).trim()
+                    escape_markdown_text(short),
+                    dollar_math(item.answer).trim()
                 );
             }
         }
@@ -108,7 +117,9 @@ mod tests {
 
     #[test]
     fn quiz_sheet_snapshot() {
-        let files = QuizSheetWriter.write(&showcase_deck()).unwrap();
+        let files = QuizSheetWriter
+            .write(&Rendered::new(&showcase_deck()))
+            .unwrap();
         insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::{OutputFile, WriteError, Writer};
+use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::markup::{Layout, html_to_plain, to_plain};
@@ -35,52 +35,59 @@ pub fn layout_for(term_sep: &str, card_sep: &str) -> Layout {
     }
 }
 
-/// The pairs a deck gives: one per card, two for reversed cards (one each way).
+/// The pairs a deck gives: one per card, two for reversed cards (one each
+/// way), in card order. Writers read them through [`Rendered::quizlet_pairs`],
+/// which makes them once. The cards are flattened on every core.
 pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
+    crate::parallel_map(&deck.cards, |card| card_pairs(deck, card, layout))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The pairs of one card.
+fn card_pairs(deck: &Deck, card: &DeckCard, layout: Layout) -> Vec<Pair> {
     let to_plain_text = |md: &str| to_plain(md, layout);
-    let mut out = Vec::with_capacity(deck.cards.len());
-    for card in &deck.cards {
-        let pair = |term: String, definition: String| Pair {
-            card_id: card.id.clone(),
-            term,
-            definition,
-        };
-        if let Some(note) = &card.note
-            && let Some(note_type) = deck.note_types.get(note.note_type)
-        {
-            // A card of the bank's own note type: each card Anki would
-            // make, rendered from its templates, flattened.
-            let fields = note.fields_html(note_type, &|w| deck.media_name(w).map(str::to_string));
-            let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
-            for rendered in
-                note_type.render_cards(note, &fields, &card.tags, deck_name, Cards::Each)
-            {
-                out.push(pair(
+    let pair = |term: String, definition: String| Pair {
+        card_id: card.id.clone(),
+        term,
+        definition,
+    };
+    if let Some(note) = &card.note
+        && let Some(note_type) = deck.note_types.get(note.note_type)
+    {
+        // A card of the bank's own note type: each card Anki would
+        // make, rendered from its templates, flattened.
+        let fields = note.fields_html(note_type, &|w| deck.media_name(w).map(str::to_string));
+        let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
+        return note_type
+            .render_cards(note, &fields, &card.tags, deck_name, Cards::Each)
+            .into_iter()
+            .map(|rendered| {
+                pair(
                     html_to_plain(&rendered.question, layout),
                     html_to_plain(&rendered.answer, layout),
-                ));
-            }
-            continue;
-        }
-        match card.card_type {
-            CardType::Cloze => {
-                let (term, definition) = cloze_pair(card, layout);
-                out.push(pair(term, definition));
-            }
-            CardType::Reversed => {
-                let (q, a) = (to_plain_text(&card.question), to_plain_text(&card.answer));
-                out.push(pair(q.clone(), with_extra(a.clone(), card, layout)));
-                out.push(pair(a, q));
-            }
-            CardType::Basic | CardType::TypeIn => {
-                out.push(pair(
-                    to_plain_text(&card.question),
-                    with_extra(to_plain_text(&card.answer), card, layout),
-                ));
-            }
-        }
+                )
+            })
+            .collect();
     }
-    out
+    match card.card_type {
+        CardType::Cloze => {
+            let (term, definition) = cloze_pair(card, layout);
+            vec![pair(term, definition)]
+        }
+        CardType::Reversed => {
+            let (q, a) = (to_plain_text(&card.question), to_plain_text(&card.answer));
+            vec![
+                pair(q.clone(), with_extra(a.clone(), card, layout)),
+                pair(a, q),
+            ]
+        }
+        CardType::Basic | CardType::TypeIn => vec![pair(
+            to_plain_text(&card.question),
+            with_extra(to_plain_text(&card.answer), card, layout),
+        )],
+    }
 }
 
 fn with_extra(answer: String, card: &DeckCard, layout: Layout) -> String {
@@ -139,10 +146,15 @@ pub enum Problem {
 }
 
 /// Checks every pair against the separators and the length limit.
-pub fn problems(deck: &Deck, term_sep: &str, card_sep: &str, max_chars: usize) -> Vec<Problem> {
+pub fn problems(
+    deck: &Rendered<'_>,
+    term_sep: &str,
+    card_sep: &str,
+    max_chars: usize,
+) -> Vec<Problem> {
     let mut out = Vec::new();
-    for pair in pairs(deck, layout_for(term_sep, card_sep)) {
-        if let Some((side, separator)) = misplaced_separator(&pair, term_sep, card_sep) {
+    for pair in deck.quizlet_pairs(layout_for(term_sep, card_sep)) {
+        if let Some((side, separator)) = misplaced_separator(pair, term_sep, card_sep) {
             out.push(Problem::Separator {
                 card_id: pair.card_id.clone(),
                 side,
@@ -207,9 +219,9 @@ pub struct QuizletWriter {
 }
 
 impl Writer for QuizletWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
         let mut text = String::new();
-        for pair in pairs(deck, layout_for(&self.term_sep, &self.card_sep)) {
+        for pair in deck.quizlet_pairs(layout_for(&self.term_sep, &self.card_sep)) {
             text.push_str(&pair.term);
             text.push_str(&self.term_sep);
             text.push_str(&pair.definition);
@@ -237,14 +249,14 @@ pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 pub struct QuizletCsvWriter;
 
 impl Writer for QuizletCsvWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
         let mut csv = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let io = |e: csv::Error| WriteError(format!("cannot write CSV: {e}"));
         csv.write_record(["term", "definition"]).map_err(io)?;
         // Spreadsheet cells may hold line breaks; one line keeps rows easy to paste.
-        for pair in pairs(deck, Layout::OneLine) {
+        for pair in deck.quizlet_pairs(Layout::OneLine) {
             csv.write_record([&*formula_safe(&pair.term), &*formula_safe(&pair.definition)])
                 .map_err(io)?;
         }
@@ -273,7 +285,9 @@ mod tests {
             term_sep: "\t".into(),
             card_sep: "\n".into(),
         };
-        insta::assert_snapshot!(text(writer.write(&showcase_deck()).unwrap()));
+        insta::assert_snapshot!(text(
+            writer.write(&Rendered::new(&showcase_deck())).unwrap()
+        ));
     }
 
     #[test]
@@ -286,7 +300,11 @@ mod tests {
 
     #[test]
     fn quizlet_csv_snapshot() {
-        insta::assert_snapshot!(text(QuizletCsvWriter.write(&showcase_deck()).unwrap()));
+        insta::assert_snapshot!(text(
+            QuizletCsvWriter
+                .write(&Rendered::new(&showcase_deck()))
+                .unwrap()
+        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::handout::{iso_date, markdown_media_files, markdown_media_path, sections, single_line};
-use super::{OutputFile, WriteError, Writer};
+use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::{
     dollar_math, escape_markdown_text, is_safe_url, neutralize_markdown, to_handout_markdown,
@@ -15,10 +15,10 @@ use crate::transform::markup::{
 pub struct StudySheetWriter;
 
 impl Writer for StudySheetWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
         let mut md = String::new();
         header(&mut md, deck, "Study sheet");
-        let sections = sections(deck, &|name| Some(markdown_media_path(deck, name)));
+        let sections = sections(deck);
         md.push_str("## Contents\n\n");
         for s in &sections {
             let _ = writeln!(
@@ -32,8 +32,8 @@ impl Writer for StudySheetWriter {
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for item in &s.items {
-                question_heading(&mut md, item.number, &dollar_math(&item.question));
-                let _ = write!(md, "\n{}\n", dollar_math(&item.answer).trim_end());
+                question_heading(&mut md, item.number, &dollar_math(item.question));
+                let _ = write!(md, "\n{}\n", dollar_math(item.answer).trim_end());
                 let card = item.card;
                 let tags: Vec<String> = card.tags.iter().map(|t| code_span(t)).collect();
                 let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn study_sheet_snapshot() {
-        let files = StudySheetWriter.write(&showcase_deck()).unwrap();
+        let files = StudySheetWriter
+            .write(&Rendered::new(&showcase_deck()))
+            .unwrap();
         insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
     }
 }

@@ -9,8 +9,8 @@ use common::{copy_dir, files_below, flashdeck, replace_images, repo, run};
 use flashdeck::model::CardType;
 use flashdeck::transform::markup::tex_to_text;
 use flashdeck::transform::{Deck, DeckCard};
-use flashdeck::writers::Writer;
 use flashdeck::writers::quizlet::{self, QuizletWriter};
+use flashdeck::writers::{Rendered, Writer};
 use proptest::prelude::*;
 
 /// Lowercase alphanumeric words, the unit of "the text survived". HTML tags
@@ -388,6 +388,7 @@ proptest! {
     fn no_tab_or_newline_leaks_and_the_count_always_matches(cards in prop::collection::vec(generated_card(), 1..12)) {
         let expected: usize = cards.iter().map(|c| if c.card_type == CardType::Reversed { 2 } else { 1 }).sum();
         let deck = Deck { id: "gen".into(), name: "Gen".into(), description: None, cards, media: vec![], media_names: Default::default(), note_types: vec![], updated: 0 };
+        let deck = Rendered::new(&deck);
         for (term_sep, card_sep) in [("\t", "\n"), (" => ", "\n\n"), ("\t", "|||")] {
             let refused = quizlet::problems(&deck, term_sep, card_sep, usize::MAX)
                 .iter()

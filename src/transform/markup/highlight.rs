@@ -49,8 +49,49 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// Highlighted HTML for the inside of `<code>`: spans with inline colours, or
 /// `None` when the language is unknown or empty (the caller escapes the text).
+///
+/// A block is highlighted once per run: banks repeat code (the same snippet
+/// on several cards), and the .apkg and the print page show the same blocks.
+/// The result is a pure function of its input, so remembering it changes no
+/// output; the memory it may take is bounded.
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
     let syntax = syntax_for(lang)?;
+    if code.len() > MEMO_MAX_BLOCK {
+        return highlight_with(syntax, code);
+    }
+    // Fence languages never hold a line break, so the key is unambiguous.
+    let key = format!("{lang}\n{code}");
+    let memo = memo();
+    if let Some(html) = memo.lock().ok()?.blocks.get(&key) {
+        return Some(html.clone());
+    }
+    let html = highlight_with(syntax, code)?;
+    if let Ok(mut memo) = memo.lock()
+        && memo.bytes + key.len() + html.len() <= MEMO_MAX_BYTES
+    {
+        memo.bytes += key.len() + html.len();
+        memo.blocks.insert(key, html.clone());
+    }
+    Some(html)
+}
+
+/// Blocks longer than this are not remembered (they rarely repeat).
+const MEMO_MAX_BLOCK: usize = 16 * 1024;
+/// The most the remembered blocks take, keys and HTML together.
+const MEMO_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Default)]
+struct Memo {
+    blocks: std::collections::HashMap<String, String>,
+    bytes: usize,
+}
+
+fn memo() -> &'static std::sync::Mutex<Memo> {
+    static MEMO: OnceLock<std::sync::Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
+fn highlight_with(syntax: &SyntaxReference, code: &str) -> Option<String> {
     let h = highlighter();
     let mut lines = HighlightLines::new(syntax, &h.theme);
     let mut html = String::with_capacity(code.len() * 4);
@@ -59,4 +100,33 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
         html.push_str(&styled_line_to_highlighted_html(&regions, IncludeBackground::No).ok()?);
     }
     Some(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remembered_block_is_the_block_highlighted_afresh() {
+        let code = "def view(request):\n    return render(request, 'x.html')\n";
+        let syntax = syntax_for("python").unwrap();
+        let fresh = highlight_with(syntax, code).unwrap();
+        assert!(fresh.contains("<span"), "{fresh}");
+        // First call fills the memo, second reads it: both as highlighted afresh.
+        assert_eq!(highlight(code, "python").as_deref(), Some(fresh.as_str()));
+        assert_eq!(highlight(code, "python").as_deref(), Some(fresh.as_str()));
+        // The language is part of the key: the same text as HTML differs.
+        assert_ne!(highlight(code, "html").as_deref(), Some(fresh.as_str()));
+        // A block too long to remember is still highlighted.
+        let long = code.repeat(MEMO_MAX_BLOCK / code.len() + 1);
+        assert_eq!(highlight(&long, "python"), highlight_with(syntax, &long));
+        assert!(
+            memo()
+                .lock()
+                .unwrap()
+                .blocks
+                .keys()
+                .all(|k| k.len() <= MEMO_MAX_BLOCK + 16)
+        );
+    }
 }

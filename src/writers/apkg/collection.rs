@@ -116,31 +116,11 @@ fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
     }
 }
 
-/// Renders the notes of `batch` (card index, note id), splitting the batch
-/// over the available cores: field rendering is most of the work and each
-/// note is independent. The result keeps the batch's order.
-fn render_batch(deck: &Deck, batch: &[(usize, i64)], threads: usize) -> Vec<NoteRow> {
-    let render = |part: &[(usize, i64)]| {
-        part.iter()
-            .map(|&(i, id)| render_note(deck, &deck.cards[i], id))
-            .collect::<Vec<_>>()
-    };
-    if threads < 2 || batch.len() < 256 {
-        return render(batch);
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = batch
-            .chunks(batch.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || render(part)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+/// Renders the notes of `batch` (card index, note id) on the available
+/// cores: field rendering is most of the work and each note is independent.
+/// The result keeps the batch's order.
+fn render_batch(deck: &Deck, batch: &[(usize, i64)]) -> Vec<NoteRow> {
+    crate::parallel_map(batch, |&(i, id)| render_note(deck, &deck.cards[i], id))
 }
 
 /// Notes are rendered and inserted this many at a time, so memory stays flat
@@ -215,11 +195,10 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
         ],
     )?;
     {
-        let threads = crate::worker_threads();
         let mut insert_note =
             tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
         for batch in notes.chunks(BATCH) {
-            for n in render_batch(deck, batch, threads) {
+            for n in render_batch(deck, batch) {
                 insert_note.execute(params![
                     n.id,
                     n.guid,

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{OutputFile, WriteError, Writer};
+use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::transform::Deck;
 
 /// Writes `<deck>.apkg`.
@@ -23,7 +23,8 @@ pub struct ApkgWriter {
 }
 
 impl Writer for ApkgWriter {
-    fn write(&self, deck: &Deck) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
+        let deck = deck.deck();
         // A scratch file, not memory: SQLite pages for 100k notes would
         // otherwise sit in memory next to their zipped copy.
         let scratch = crate::output::scratch_dir()
@@ -154,7 +155,7 @@ mod tests {
         let files = ApkgWriter {
             notetype_modified: 1_764_028_800,
         }
-        .write(&showcase_deck())
+        .write(&Rendered::new(&showcase_deck()))
         .unwrap();
         insta::assert_snapshot!(describe(&files[0].bytes));
     }
@@ -162,6 +163,7 @@ mod tests {
     #[test]
     fn apkg_is_byte_identical_across_writes() {
         let deck = showcase_deck();
+        let deck = Rendered::new(&deck);
         let writer = ApkgWriter {
             notetype_modified: 1,
         };

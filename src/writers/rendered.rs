@@ -1,0 +1,111 @@
+//! A deck with the renderings several writers share, each made at most once.
+//!
+//! The Quizlet file, the CSV and the build's Quizlet checks read the same
+//! plain-text pairs; the two Markdown sheets and the print page read the same
+//! handout Markdown. Each is made on first use (on every core, in card order)
+//! and kept for the other writers of the deck, so building all six outputs
+//! renders each field once per target instead of once per writer. Code blocks
+//! are highlighted once per run by the highlighter itself, whichever writer
+//! asks first (the .apkg and the print page show the same blocks).
+
+use std::ops::Deref;
+use std::sync::OnceLock;
+
+use super::Format;
+use super::handout::{self, HandoutText};
+use super::quizlet::{self, Pair};
+use crate::transform::Deck;
+use crate::transform::markup::Layout;
+
+/// A deck and its shared renderings. It reads as the deck itself (it
+/// dereferences to [`Deck`]); make one per deck and hand it to every writer.
+pub struct Rendered<'d> {
+    deck: &'d Deck,
+    one_line_pairs: OnceLock<Vec<Pair>>,
+    lines_pairs: OnceLock<Vec<Pair>>,
+    handout: OnceLock<Vec<HandoutText>>,
+}
+
+impl<'d> Rendered<'d> {
+    /// Wraps `deck`; nothing is rendered until a writer asks.
+    pub fn new(deck: &'d Deck) -> Rendered<'d> {
+        Rendered {
+            deck,
+            one_line_pairs: OnceLock::new(),
+            lines_pairs: OnceLock::new(),
+            handout: OnceLock::new(),
+        }
+    }
+
+    /// The deck.
+    pub fn deck(&self) -> &'d Deck {
+        self.deck
+    }
+
+    /// The Quizlet term/definition pairs in `layout` (see [`quizlet::pairs`]).
+    pub fn quizlet_pairs(&self, layout: Layout) -> &[Pair] {
+        let cell = match layout {
+            Layout::OneLine => &self.one_line_pairs,
+            Layout::Lines => &self.lines_pairs,
+        };
+        cell.get_or_init(|| quizlet::pairs(self.deck, layout))
+    }
+
+    /// Each card's question and answer as handout Markdown, with media paths
+    /// under `media/<deck>/` (see [`handout::handout_text`]), in card order.
+    pub fn handout_text(&self) -> &[HandoutText] {
+        self.handout
+            .get_or_init(|| handout::handout_text(self.deck))
+    }
+}
+
+impl Rendered<'_> {
+    /// Frees what no format in `formats_left` reads (a 100k-card deck's
+    /// pairs or handout Markdown are tens of MB), so the next writers run
+    /// without it.
+    pub fn release_unneeded(&mut self, formats_left: &[Format]) {
+        let left = |wanted: &[Format]| formats_left.iter().any(|f| wanted.contains(f));
+        if !left(&[Format::Quizlet, Format::QuizletCsv]) {
+            self.one_line_pairs = OnceLock::new();
+            self.lines_pairs = OnceLock::new();
+        }
+        if !left(&[Format::Markdown, Format::Quiz, Format::Html]) {
+            self.handout = OnceLock::new();
+        }
+    }
+}
+
+impl Deref for Rendered<'_> {
+    type Target = Deck;
+
+    fn deref(&self) -> &Deck {
+        self.deck
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::showcase_deck;
+
+    #[test]
+    fn each_rendering_is_made_once_and_released_when_no_writer_needs_it() {
+        let deck = showcase_deck();
+        let mut rendered = Rendered::new(&deck);
+        let first = rendered.quizlet_pairs(Layout::OneLine).as_ptr();
+        assert_eq!(rendered.quizlet_pairs(Layout::OneLine).as_ptr(), first);
+        assert_eq!(
+            rendered.quizlet_pairs(Layout::OneLine),
+            quizlet::pairs(&deck, Layout::OneLine).as_slice()
+        );
+        assert_eq!(
+            rendered.handout_text(),
+            handout::handout_text(&deck).as_slice()
+        );
+        rendered.release_unneeded(&[Format::Quiz]);
+        assert!(rendered.one_line_pairs.get().is_none());
+        assert!(rendered.handout.get().is_some());
+        rendered.release_unneeded(&[]);
+        assert!(rendered.handout.get().is_none());
+    }
+}
