@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def templated(n, folder):
         f"  - id: q-{i}\n    question: \"Question {i}: what does function number {i} of the helpers module return?\"\n"
         f"    answer: It returns {i} squared, {i * i}.\n" for i in range(n))
     (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def far_duplicates(n, folder):
+    """The varied bank's first half twice, the copy numbered on: n/2 pairs of
+    near-duplicate questions, each pair half the file apart (each warning
+    once drew every line between its places)."""
+    half = n // 2
+    first = gen_bank.random.Random(n)
+    again = gen_bank.random.Random(n)
+    cards = [gen_bank.card(first, i) for i in range(half)] + [gen_bank.card(again, half + i) for i in range(half)]
+    (folder / "bank.yaml").write_text(HEAD + "".join(cards))
 
 
 def identical(n, folder):
@@ -144,6 +156,7 @@ SHAPES = {
     "varied": (varied, [10_000, 20_000, 40_000], "cards", True),
     "templated": (templated, [10_000, 20_000, 40_000], "cards", True),
     "identical": (identical, [10_000, 20_000, 40_000], "cards", False),
+    "far-duplicates": (far_duplicates, [10_000, 20_000, 40_000], "cards", False),
     "huge-field": (huge_field, [128, 256, 512, 1000], "KiB", True),
     "many-tags": (many_tags, [25_000, 50_000, 100_000], "tags", False),
     "deep-tags": (deep_tags, [5_000, 10_000, 20_000], "cards", False),
@@ -156,16 +169,26 @@ SHAPES = {
 
 
 def run_measured(cmd, cwd):
+    """(seconds, peak MB of that process alone, warnings printed, stdout)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The pipes are drained while the process runs: a bank with thousands of
+    # warnings would otherwise fill the pipe and stall.
+    chunks = {}
+    readers = [threading.Thread(target=lambda k=k, s=s: chunks.__setitem__(k, s.read()))
+               for k, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for reader in readers:
+        reader.start()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    for reader in readers:
+        reader.join()
+    stderr = chunks["err"].decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0,):
+    if code != 0:
         sys.exit(f"{' '.join(map(str, cmd))} exited {code}:\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, stderr.count("\nwarning[") + stderr.startswith("warning[")
+    warnings = stderr.count("\nwarning[") + stderr.startswith("warning[")
+    return elapsed, usage.ru_maxrss / 1024, warnings, chunks["out"].decode(errors="replace")
 
 
 def main():
@@ -197,7 +220,7 @@ def main():
                 cmd = [str(FLASHDECK), *command, target]
                 if command[0] in ("build", "convert"):
                     cmd += ["--out", "out"]
-                seconds, peak, warnings = run_measured(cmd, folder)
+                seconds, peak, warnings, _ = run_measured(cmd, folder)
                 ratio = f"{seconds / previous:.2f}" if previous else ""
                 previous = seconds
                 print(f"{name:<13} {size:>9} {unit:<3}"[:26].ljust(26)

@@ -37,12 +37,12 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             }
         }
     }
-    let prompts: Vec<(usize, String)> = cards
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| prompt(c).map(|p| (i, normalise(p))))
-        .filter(|(_, p)| !p.is_empty())
-        .collect();
+    let prompts: Vec<(usize, String)> =
+        crate::parallel_map(cards, |c| prompt(c).map(normalise).unwrap_or_default())
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .collect();
     // Exact duplicates, grouped by their normalised text in one pass.
     let mut exact_groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<&str, usize> = HashMap::new();
@@ -64,27 +64,44 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     }
     // The questions left, each with a character histogram: a cheap lower
     // bound on the edit distance that rules out almost every pair.
-    let candidates: Vec<(usize, &str, Histogram)> = prompts
-        .iter()
-        .filter(|(i, _)| !exact[*i])
-        .map(|(i, t)| (*i, t.as_str(), Histogram::of(t)))
-        .collect();
+    let left: Vec<&(usize, String)> = prompts.iter().filter(|(i, _)| !exact[*i]).collect();
+    let candidates: Vec<(usize, &str, Histogram)> =
+        crate::parallel_map(&left, |(i, t)| (*i, t.as_str(), Histogram::of(t)));
     // Similar neighbours are joined into groups (union-find), so a templated
     // bank gets one warning per family of questions, not one per pair.
     let mut groups = UnionFind::new(candidates.len());
-    for reversed in [false, true] {
+    // The two orders are sorted at once, one per core. The texts are all
+    // different (exact duplicates were taken out), so an unstable sort gives
+    // one order only.
+    let forward = || {
         let mut order: Vec<usize> = (0..candidates.len()).collect();
-        if reversed {
-            order.sort_by(|&a, &b| {
-                candidates[a]
-                    .1
-                    .chars()
-                    .rev()
-                    .cmp(candidates[b].1.chars().rev())
-            });
-        } else {
-            order.sort_by_key(|&a| candidates[a].1);
-        }
+        order.sort_unstable_by_key(|&a| candidates[a].1);
+        order
+    };
+    let backward = || {
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            candidates[a]
+                .1
+                .chars()
+                .rev()
+                .cmp(candidates[b].1.chars().rev())
+        });
+        order
+    };
+    let orders: [Vec<usize>; 2] = if crate::worker_threads() > 1 && candidates.len() > 4096 {
+        std::thread::scope(|scope| {
+            let backward = scope.spawn(backward);
+            let forward = forward();
+            let backward = backward
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            [forward, backward]
+        })
+    } else {
+        [forward(), backward()]
+    };
+    for order in orders {
         for (position, &a) in order.iter().enumerate() {
             for &b in order.iter().skip(position + 1).take(NEIGHBOURS) {
                 if groups.find(a) == groups.find(b) {

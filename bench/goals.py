@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Issue 10's goals in one table, the varied and templated banks side by side.
+
+At 100k cards (`--cards`), for the varied bank of bench/gen_bank.py and the
+templated bank of bench/shapes.py ("Question 12: …", numbered, sharing most
+words): `check`, `build --format apkg`, and `build` of all six outputs, each
+with its time, peak memory and the warnings it printed. Then, on the varied
+bank: the apkg build against its floor (examples/floor.rs: parsing the YAML,
+the SQLite rows with Anki's indexes, zipping, each alone), the apkg build at
+1M cards (`--million`, 0 to skip) against 100k, and the Django bank's six
+outputs (median and slowest of `--django-runs`).
+
+Every build is a rebuild with the lock present (a first, unmeasured build
+writes it), into an empty output folder. Single runs: the machine is noisy,
+so compare ratios taken in one run.
+
+    cargo build --release && cargo build --release --example floor
+    python3 bench/goals.py
+    python3 bench/goals.py --million 0        # without the 1M-card build
+
+Banks and outputs live under target/bench/goals/.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench" / "goals"
+FLASHDECK = ROOT / "target" / "release" / "flashdeck"
+FLOOR = ROOT / "target" / "release" / "examples" / "floor"
+sys.path.insert(0, str(ROOT / "bench"))
+from shapes import run_measured as run  # noqa: E402
+
+
+def bank(name, n):
+    folder = WORK / f"{name}-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    # Generated in a child process, so this one never holds a bank.
+    subprocess.run([sys.executable, str(ROOT / "bench" / "shapes.py"), "--generate", name, str(n), str(folder)],
+                   check=True)
+    # The first build writes the lock; the measured ones are rebuilds.
+    subprocess.run([str(FLASHDECK), "build", "bank.yaml", "--format", "apkg", "--out", "first", "-q"],
+                   cwd=folder, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(folder / "first")
+    return folder
+
+
+def build(folder, out, *formats):
+    args = [a for f in formats for a in ("--format", f)]
+    shutil.rmtree(folder / out, ignore_errors=True)
+    return run([str(FLASHDECK), "build", "bank.yaml", *args, "--out", out], folder)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--million", type=int, default=1_000_000, help="cards of the big build; 0 skips it")
+    parser.add_argument("--django-runs", type=int, default=20)
+    args = parser.parse_args()
+    for tool in (FLASHDECK, FLOOR):
+        if not tool.exists():
+            sys.exit("build first: cargo build --release && cargo build --release --example floor")
+    n = args.cards
+    results = {}
+    for name in ("varied", "templated"):
+        folder = bank(name, n)
+        results[name] = {
+            "check": run([str(FLASHDECK), "check", "bank.yaml"], folder),
+            "apkg": build(folder, "apkg", "apkg"),
+            "all": build(folder, "all"),
+        }
+    varied_folder = WORK / f"varied-{n}"
+    _, _, _, floor_out = run([str(FLOOR), "bank.yaml"], varied_folder)
+    floor_parts = {k: float(v) for k, v in (line.split() for line in floor_out.strip().splitlines())}
+    floor = sum(floor_parts.values())
+    million = None
+    if args.million:
+        folder = bank("varied", args.million)
+        million = build(folder, "apkg", "apkg")
+        shutil.rmtree(folder)
+    django = []
+    django_out = WORK / "django"
+    for _ in range(args.django_runs):
+        shutil.rmtree(django_out, ignore_errors=True)
+        django.append(run([str(FLASHDECK), "build", "source/django-interview.yaml", "--out", str(django_out), "-q"],
+                          ROOT)[0])
+
+    v, t = results["varied"], results["templated"]
+    rows = []
+
+    def row(what, varied, templated, ratio, goal, met):
+        rows.append((what, varied, templated, ratio, goal, met))
+
+    yes = lambda ok: "yes" if ok else "NO"  # noqa: E731
+    secs = lambda r: f"{r[0]:.2f} s"  # noqa: E731
+    mb = lambda r: f"{r[1]:.0f} MB"  # noqa: E731
+    for key, label in (("check", "check"), ("apkg", "build --format apkg")):
+        ratio = t[key][0] / v[key][0]
+        row(f"{label}: time", secs(v[key]), secs(t[key]), f"{ratio:.2f}× (t/v)", "templated ≤ 1.2× varied",
+            yes(ratio <= 1.2))
+        row(f"{label}: peak memory", mb(v[key]), mb(t[key]), f"{t[key][1] / v[key][1]:.2f}× (t/v)", "", "")
+    row("check: warnings printed", str(v["check"][2]), str(t["check"][2]), "", "fit on one screen",
+        yes(max(v["check"][2], t["check"][2]) <= 20))
+    for name, r in (("varied", v), ("templated", t)):
+        ratio = r["all"][0] / r["apkg"][0]
+        row(f"all six outputs ({name}): time", secs(v["all"]) if name == "varied" else "",
+            secs(t["all"]) if name == "templated" else "", f"{ratio:.2f}× apkg", "≤ 1.3× apkg", yes(ratio <= 1.3))
+        row(f"all six outputs ({name}): peak", mb(v["all"]) if name == "varied" else "",
+            mb(t["all"]) if name == "templated" else "", "", "≤ 250 MB", yes(r["all"][1] <= 250))
+    parts = " + ".join(f"{k} {s:.2f}" for k, s in floor_parts.items())
+    row(f"apkg build / floor ({parts} = {floor:.2f} s)", secs(v["apkg"]), "", f"{v['apkg'][0] / floor:.2f}× floor",
+        "measure, report", "")
+    if million:
+        tr, mr = million[0] / v["apkg"][0], million[1] / v["apkg"][1]
+        row(f"{args.million:,} cards, build --format apkg: time", secs(million), "", f"{tr:.1f}× {n:,}",
+            "≤ 11×", yes(tr <= 11))
+        row(f"{args.million:,} cards, build --format apkg: peak", mb(million), "", f"{mr:.1f}× {n:,}",
+            "≤ 10×", yes(mr <= 10))
+    median = statistics.median(django)
+    row(f"Django bank, all six (median, slowest of {len(django)})", f"{median * 1000:.0f} ms, {max(django) * 1000:.0f} ms",
+        "", "", "≤ 50 ms", yes(median <= 0.05))
+
+    print(f"{n:,} cards unless said; single runs, 2 cores" if os.cpu_count() == 2 else f"{n:,} cards unless said")
+    header = ("goal", "varied", "templated", "ratio", "target", "met")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
+    for r in [header] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    print("\nstages of the varied bank's all-six build (FLASHDECK_TIMINGS=1):")
+    env = dict(os.environ, FLASHDECK_TIMINGS="1")
+    shutil.rmtree(varied_folder / "all", ignore_errors=True)
+    proc = subprocess.run([str(FLASHDECK), "build", "bank.yaml", "--out", "all", "-q"], cwd=varied_folder, env=env,
+                          capture_output=True, text=True, check=True)
+    for line in proc.stderr.splitlines():
+        if line.startswith("timing:"):
+            print("  " + line.removeprefix("timing: ").split("   now")[0] + "   peak" + line.split("peak")[-1])
+
+
+if __name__ == "__main__":
+    main()
