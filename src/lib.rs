@@ -48,8 +48,18 @@ pub(crate) fn worker_threads() -> usize {
 /// (so the result never depends on the number of cores). Small inputs stay
 /// on the calling thread: starting threads would cost more than they save.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    parallel_map_from(256, items, f)
+}
+
+/// [`parallel_map`] for items that are each a lot of work: threads start
+/// from `min_items` items.
+pub(crate) fn parallel_map_from<T: Sync, R: Send>(
+    min_items: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = worker_threads();
-    if threads < 2 || items.len() < 256 {
+    if threads < 2 || items.len() < min_items.max(2) {
         return items.iter().map(f).collect();
     }
     let f = &f;

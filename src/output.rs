@@ -30,8 +30,9 @@ pub struct Staged {
 }
 
 /// Writes `bytes` to a temporary file beside `path` (creating parent
-/// folders), flushed to disk; nothing is replaced until [`commit`]. A file
-/// that already holds exactly these bytes is not staged at all.
+/// folders) and starts writing it to disk; nothing is replaced until
+/// [`commit`], which waits for it to reach the disk. A file that already
+/// holds exactly these bytes is not staged at all.
 pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     if holds(path, bytes) {
         return Ok(Staged {
@@ -56,7 +57,7 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
         file.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    file.as_file().sync_all()?;
+    start_writeback(file.as_file());
     Ok(Staged {
         target: path.to_path_buf(),
         temp: Some(file.into_temp_path()),
@@ -68,6 +69,13 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
 /// nothing, and a rename in the same folder does not fail for lack of space
 /// or permission that staging did not already meet.
 pub fn commit(staged: Vec<Staged>) -> std::io::Result<Vec<Written>> {
+    // Every new file is on disk before the first rename: a crash never
+    // leaves a renamed file whose contents were still in memory. Staging
+    // started each file's writeback, so most of this wait overlapped the
+    // rendering of the files after it.
+    for temp in staged.iter().filter_map(|f| f.temp.as_ref()) {
+        std::fs::File::open(temp)?.sync_all()?;
+    }
     let mut written = Vec::with_capacity(staged.len());
     for file in staged {
         match file.temp {
@@ -79,6 +87,23 @@ pub fn commit(staged: Vec<Staged>) -> std::io::Result<Vec<Written>> {
         }
     }
     Ok(written)
+}
+
+/// Asks the kernel to start writing `file` to disk without waiting (Linux);
+/// elsewhere the writing waits for [`commit`]'s flush.
+fn start_writeback(file: &std::fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::io::AsRawFd as _;
+        // Best effort: a failure only means commit's flush does all the work.
+        // SAFETY: the descriptor is open for the whole call; the call reads
+        // no memory of ours.
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
 }
 
 /// Writes `bytes` to `path` atomically, creating parent folders.

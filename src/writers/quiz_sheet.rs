@@ -22,40 +22,21 @@ impl Writer for QuizSheetWriter {
         let mut md = String::new();
         header(&mut md, deck, "Quiz");
         let sections = sections(deck);
-        // Each card's line count and short question need its plain text:
-        // worked out on every core first, in card order.
+        // Each card's question (with lines to write on) and its answer-key
+        // entry are written on every core, then joined in order.
         let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let plain_texts = crate::parallel_map(&items, |item| {
-            (answer_lines(item.answer), short_question(item.question))
-        });
-        let mut plain = plain_texts.iter();
+        let blocks = crate::parallel_map(&items, |item| card_blocks(item));
         md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
+        let mut questions = blocks.iter().map(|(question, _)| question);
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
-            for item in &s.items {
-                question_heading(&mut md, item.number, &dollar_math(item.question));
-                md.push_str("\nAnswer:\n");
-                // Thematic breaks: ruled lines to write on, in every renderer
-                // (GitHub, CommonMark, Python-Markdown, pandoc) and on paper.
-                let lines = plain.next().map_or(2, |(lines, _)| *lines);
-                for _ in 0..lines {
-                    md.push_str("\n___\n");
-                }
+            for question in questions.by_ref().take(s.items.len()) {
+                md.push_str(question);
             }
         }
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
-        let mut plain = plain_texts.iter();
-        for s in &sections {
-            for item in &s.items {
-                let short = plain.next().map_or("", |(_, short)| short.as_str());
-                let _ = write!(
-                    md,
-                    "\n### {}. {}\n\n{}\n",
-                    item.number,
-                    escape_markdown_text(short),
-                    dollar_math(item.answer).trim()
-                );
-            }
+        for (_, key) in &blocks {
+            md.push_str(key);
         }
         let mut files = vec![OutputFile {
             path: PathBuf::from(format!("{}.quiz.md", deck.id)),
@@ -64,6 +45,25 @@ impl Writer for QuizSheetWriter {
         files.extend(markdown_media_files(deck));
         Ok(files)
     }
+}
+
+/// A card's question with lines to write on, and its answer-key entry.
+fn card_blocks(item: &Item<'_>) -> (String, String) {
+    let mut question = String::new();
+    question_heading(&mut question, item.number, &dollar_math(item.question));
+    question.push_str("\nAnswer:\n");
+    // Thematic breaks: ruled lines to write on, in every renderer
+    // (GitHub, CommonMark, Python-Markdown, pandoc) and on paper.
+    for _ in 0..answer_lines(item.answer) {
+        question.push_str("\n___\n");
+    }
+    let key = format!(
+        "\n### {}. {}\n\n{}\n",
+        item.number,
+        escape_markdown_text(&short_question(item.question)),
+        dollar_math(item.answer).trim()
+    );
+    (question, key)
 }
 
 /// Words a handwritten line holds, about.

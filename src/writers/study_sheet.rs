@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::handout::{iso_date, markdown_media_files, markdown_media_path, sections, single_line};
+use super::handout::{
+    Item, iso_date, markdown_media_files, markdown_media_path, sections, single_line,
+};
 use super::{OutputFile, Rendered, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::{
@@ -29,19 +31,13 @@ impl Writer for StudySheetWriter {
                 s.items.len()
             );
         }
+        // Each card's block is written on every core, then joined in order.
+        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
+        let mut blocks = crate::parallel_map(&items, |item| card_block(item)).into_iter();
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
-            for item in &s.items {
-                question_heading(&mut md, item.number, &dollar_math(item.question));
-                let _ = write!(md, "\n{}\n", dollar_math(item.answer).trim_end());
-                let card = item.card;
-                let tags: Vec<String> = card.tags.iter().map(|t| code_span(t)).collect();
-                let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
-                if !card.references.is_empty() {
-                    let links: Vec<String> = card.references.iter().map(|r| autolink(r)).collect();
-                    let _ = write!(md, "  \n*References:* {}", links.join(" · "));
-                }
-                md.push('\n');
+            for block in blocks.by_ref().take(s.items.len()) {
+                md.push_str(&block);
             }
         }
         let mut files = vec![OutputFile {
@@ -55,6 +51,22 @@ impl Writer for StudySheetWriter {
 
 /// `text` as an inline code span, fenced with more backticks than it holds
 /// (so a backtick in a tag cannot end the span and start Markdown or HTML).
+/// A card on the study sheet: its numbered question, answer, tags and references.
+fn card_block(item: &Item<'_>) -> String {
+    let mut md = String::new();
+    question_heading(&mut md, item.number, &dollar_math(item.question));
+    let _ = write!(md, "\n{}\n", dollar_math(item.answer).trim_end());
+    let card = item.card;
+    let tags: Vec<String> = card.tags.iter().map(|t| code_span(t)).collect();
+    let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
+    if !card.references.is_empty() {
+        let links: Vec<String> = card.references.iter().map(|r| autolink(r)).collect();
+        let _ = write!(md, "  \n*References:* {}", links.join(" · "));
+    }
+    md.push('\n');
+    md
+}
+
 pub(super) fn code_span(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);

@@ -12,7 +12,21 @@ use super::{math_segments, parser_options};
 /// answer, and everything a Markdown viewer could run or fetch neutralised
 /// (see [`neutralize_markdown`]); everything else is left byte for byte.
 pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let parser = pulldown_cmark::Parser::new_ext(markdown, parser_options());
+    let edits = handout_edits(markdown, parser.into_offset_iter(), media_url);
+    apply(markdown, edits)
+}
+
+/// A text replacement: the byte range and what goes there.
+type Edit = (std::ops::Range<usize>, String);
+
+/// The edits [`to_handout_markdown`] makes, from `parser`'s events over `markdown`.
+fn handout_edits<'m>(
+    markdown: &str,
+    events: impl Iterator<Item = (Event<'m>, std::ops::Range<usize>)>,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = Vec::new();
     let destination = |range: &std::ops::Range<usize>, dest: &str| {
         // The destination follows "](" in an inline link or image.
         markdown[range.clone()]
@@ -24,9 +38,7 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
     // A link or image being replaced by its text: (range, text so far, nesting
     // depth, the image URL to write around the text, if any).
     let mut replacing: Option<(std::ops::Range<usize>, String, usize, Option<String>)> = None;
-    for (event, range) in
-        pulldown_cmark::Parser::new_ext(markdown, parser_options()).into_offset_iter()
-    {
+    for (event, range) in events {
         if let Some((_, text, depth, _)) = replacing.as_mut() {
             match &event {
                 Event::Start(_) => *depth += 1,
@@ -83,7 +95,7 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
             _ => {}
         }
     }
-    apply(markdown, edits)
+    edits
 }
 
 /// Neutralises Markdown for viewers that render it with raw HTML (editors'
@@ -94,7 +106,18 @@ pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<St
 /// Removing a piece can change how the rest parses (an HTML comment's opener
 /// removed turns the comment's inside into Markdown), so passes repeat until
 /// one changes nothing: what is returned has been checked as it will be read.
+///
+/// A long sheet is first tried in parts, on every core (its parse tree is
+/// most of a large build's memory): see [`clean_in_parts`].
 pub fn neutralize_markdown(markdown: &str) -> String {
+    if clean_in_parts(markdown) {
+        return markdown.to_string();
+    }
+    neutralize_whole(markdown)
+}
+
+/// [`neutralize_markdown`] on the document as one.
+fn neutralize_whole(markdown: &str) -> String {
     /// Each pass only removes or replaces what it found unsafe; real sheets
     /// settle in one or two. Past this, the text is written fully escaped.
     const MAX_PASSES: usize = 16;
@@ -107,6 +130,85 @@ pub fn neutralize_markdown(markdown: &str) -> String {
         current = next;
     }
     escape_markdown_text(&current)
+}
+
+/// Parts of about this many bytes are parsed on their own.
+const PART_BYTES: usize = 512 * 1024;
+
+/// What follows each part in the document (a blank line, then a heading at
+/// the margin), appended to the part to see whether it starts at the top level.
+const PROBE: &str = "\n### probe\n";
+
+/// Whether `markdown`, cut before headings into parts, needs no edit, proved
+/// part by part; `false` means "not proved" (short documents are not cut),
+/// and the caller neutralises the whole document as one.
+///
+/// Parsed alone, a part reads as it does in the whole document when the
+/// text before it leaves no block open. A part is cut only right before a
+/// blank line and a `#` heading at the margin, which closes every open
+/// block except a fenced code block or a raw HTML block; so the part before
+/// it is parsed with [`PROBE`] appended, and the cut holds when the probe is
+/// a heading at the top level. Link reference definitions act across the
+/// whole document, so a part that has any is not proved. When every part
+/// holds and none needs an edit, the whole document's events are the parts'
+/// events, and it needs no edit either.
+fn clean_in_parts(markdown: &str) -> bool {
+    if markdown.len() < 2 * PART_BYTES {
+        return false;
+    }
+    let mut cuts = vec![0];
+    let mut at = PART_BYTES;
+    while at < markdown.len() {
+        let Some(found) = markdown[at..].find("\n\n#") else {
+            break;
+        };
+        // Cut after the first newline: the part ends with its last line's
+        // break, the next starts with the blank line.
+        let cut = at + found + 1;
+        cuts.push(cut);
+        at = cut + PART_BYTES;
+    }
+    cuts.push(markdown.len());
+    let parts: Vec<&str> = cuts.windows(2).map(|w| &markdown[w[0]..w[1]]).collect();
+    let last = parts.len() - 1;
+    // Each part is half a megabyte of parsing: worth a thread from two parts.
+    let numbered: Vec<(usize, &str)> = parts.into_iter().enumerate().collect();
+    crate::parallel_map_from(2, &numbered, |&(n, part)| part_is_clean(part, n < last))
+        .into_iter()
+        .all(|clean| clean)
+}
+
+/// Whether `part` needs no edit and defines no link reference, and (when a
+/// part follows) leaves no block open for it.
+fn part_is_clean(part: &str, followed: bool) -> bool {
+    let probed;
+    let text = if followed {
+        probed = format!("{part}{PROBE}");
+        probed.as_str()
+    } else {
+        part
+    };
+    let parser = pulldown_cmark::Parser::new_ext(text, parser_options());
+    if parser.reference_definitions().iter().next().is_some() {
+        return false;
+    }
+    // The probe's heading, at depth 0, right where it was appended.
+    let probe_at = part.len() + 1;
+    let mut depth = 0usize;
+    let mut probe_is_heading = !followed;
+    let events = parser
+        .into_offset_iter()
+        .inspect(|(event, range)| match event {
+            Event::Start(Tag::Heading { .. }) if depth == 0 && range.start == probe_at => {
+                probe_is_heading = true;
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        });
+    let clean = handout_edits(text, events, &|_| None).is_empty();
+    clean && probe_is_heading
 }
 
 /// Whether an image destination is a path inside the deck (no scheme, not absolute).
@@ -267,6 +369,70 @@ mod tests {
             pulldown_cmark::Parser::new_ext(&out, parser_options()),
         );
         assert!(!html.contains("javascript"), "{out:?} -> {html}");
+    }
+
+    /// A sheet of `n` cards, with `odd` as the answer of card `at`.
+    fn long_sheet(n: usize, at: usize, odd: &str) -> String {
+        let mut md = String::from("# Sheet\n");
+        for i in 0..n {
+            let answer = if i == at {
+                odd
+            } else {
+                "An answer with `code` and [a link](https://x.org)."
+            };
+            md.push_str(&format!(
+                "\n### {i}. Question {i}?\n\n{answer}\n\n*Tags:* `t`\n"
+            ));
+        }
+        md
+    }
+
+    #[test]
+    fn a_long_clean_sheet_is_proved_in_parts_and_kept() {
+        let md = long_sheet(30_000, 0, "plain");
+        assert!(md.len() > 4 * PART_BYTES);
+        assert!(clean_in_parts(&md));
+        assert_eq!(neutralize_markdown(&md), md);
+    }
+
+    #[test]
+    fn what_crosses_parts_sends_the_sheet_to_the_whole_document_pass() {
+        // Each reaches past its own card: an unclosed fence or comment, a
+        // reference defined in one card and used far away, raw HTML that
+        // needs sanitizing, and an unsafe link.
+        let far = 25_000;
+        let cases = [
+            (5_000, "```\nnot closed".to_string()),
+            (5_000, "<!--\nnot closed".to_string()),
+            (5_000, "<pre>\nnot closed".to_string()),
+            (5_000, "[r]: javascript:alert(1)".to_string()),
+            (5_000, "<img src=x onerror=alert(1)>".to_string()),
+            (5_000, "[x](javascript:alert(1))".to_string()),
+        ];
+        for (at, odd) in cases {
+            let mut md = long_sheet(30_000, at, &odd);
+            md.push_str(&format!(
+                "\n### {far}. Uses [x][r]\n\n\\<img src=y onerror=alert(2)>\n"
+            ));
+            assert!(!clean_in_parts(&md), "{odd}");
+            assert_eq!(neutralize_markdown(&md), neutralize_whole(&md), "{odd}");
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(&neutralize_markdown(&md), parser_options()),
+            );
+            // No tag carries a handler or a script URL (as text they are harmless).
+            let tags = html
+                .split('<')
+                .skip(1)
+                .map(|t| t.split('>').next().unwrap_or(""));
+            for tag in tags {
+                assert!(
+                    !tag.contains("onerror") && !tag.contains("javascript:"),
+                    "{odd}: <{tag}>"
+                );
+            }
+        }
     }
 
     #[test]
