@@ -335,7 +335,13 @@ pub fn build_with_progress(
             ));
         }
         // What several writers need is rendered once, for all of them.
-        let mut rendered = Rendered::new(&deck);
+        // Writers run in the order that keeps shared renderings alive the
+        // shortest time; their files are listed in the order asked for.
+        let mut formats: Vec<(usize, Format)> =
+            options.formats.iter().copied().enumerate().collect();
+        formats.sort_by_key(|&(_, f)| Format::BUILD_ORDER.iter().position(|&g| g == f));
+        let build_order: Vec<Format> = formats.iter().map(|&(_, f)| f).collect();
+        let mut rendered = Rendered::for_formats(&deck, &build_order);
         if let Some(source) = &source {
             let w = &options.writer_options;
             let mut found = Diagnostics::new();
@@ -364,10 +370,10 @@ pub fn build_with_progress(
         // so a build never holds every output in memory; nothing is replaced
         // until every file of every deck is staged (dropping a staged file on
         // a later failure removes it).
-        let mut staged = Vec::new();
+        let mut staged_by_format: Vec<(usize, Vec<Staged>)> = Vec::new();
         // Writers may share files (both Markdown sheets ship their media).
         let mut seen = std::collections::BTreeSet::new();
-        for (step, format) in options.formats.iter().enumerate() {
+        for (step, &(asked_at, format)) in formats.iter().enumerate() {
             progress.set_bar(
                 &format!(
                     "    Building {} ({} cards): writing {}",
@@ -378,20 +384,23 @@ pub fn build_with_progress(
                 step,
                 options.formats.len(),
             );
-            let writer = writer_for(*format, &writer_options);
+            let writer = writer_for(format, &writer_options);
             let mut files = writer
                 .write(&rendered)
                 .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?;
             files.retain(|f| seen.insert(f.path.clone()));
-            rendered.release_unneeded(&options.formats[step + 1..]);
-            staged.extend(stage_all(&options.out_dir, &files).map_err(|e| {
+            rendered.release_unneeded(&build_order[step + 1..]);
+            let staged = stage_all(&options.out_dir, &files).map_err(|e| {
                 BuildFailure::Io(format!(
                     "cannot write to {}: {e}; nothing was replaced",
                     options.out_dir.display()
                 ))
-            })?);
+            })?;
+            staged_by_format.push((asked_at, staged));
             timings.phase(&format!("write {}", format.name()));
         }
+        staged_by_format.sort_by_key(|&(asked_at, _)| asked_at);
+        let staged: Vec<Staged> = staged_by_format.into_iter().flat_map(|(_, s)| s).collect();
         planned.push(Planned {
             bank: path,
             deck_id: deck.id.clone(),

@@ -36,6 +36,8 @@ pub fn handout_text(deck: &Deck) -> Vec<HandoutText> {
 pub struct Item<'a> {
     /// 1-based number, the same on the study sheet, quiz and answer key.
     pub number: usize,
+    /// The card's place in the deck.
+    pub index: usize,
     /// The card.
     pub card: &'a DeckCard,
     /// Markdown of the prompt (cloze: the text with blanks).
@@ -86,6 +88,7 @@ pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
                     let text = &texts[at_card];
                     Item {
                         number,
+                        index: at_card,
                         card: &deck.deck().cards[at_card],
                         question: &text.question,
                         answer: &text.answer,

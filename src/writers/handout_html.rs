@@ -57,21 +57,19 @@ impl Writer for HandoutHtmlWriter {
             })
         };
         let render_with = |md: &str, media_url: &(dyn Fn(&str) -> Option<String> + Sync)| {
-            let html = to_html(
+            typeset(to_html(
                 md,
                 &HtmlOptions {
                     media_url,
                     escape_braces: false,
                 },
-            );
-            // Typesetting rewrites HTML, so a field with math is sanitized once
-            // more, last (without math, `to_html`'s sanitizing was the last step).
-            let typeset = typeset_math(&html);
-            if typeset == html {
-                html
-            } else {
-                sanitize_html(&typeset)
-            }
+            ))
+        };
+        // A card's field as the page shows it: the .apkg's HTML when it kept
+        // it and the page's Markdown is the card's own, else rendered here.
+        let field = |md: &str, card_md: &str, kept: Option<&String>| match kept {
+            Some(html) if same_rendering(md, card_md, html) => typeset(html.clone()),
+            _ => render_with(md, &card_media),
         };
         let render = |md: &str| render_with(md, &description_media);
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
@@ -114,9 +112,14 @@ impl Writer for HandoutHtmlWriter {
             if pending.is_empty() {
                 let end = (next_item + RENDER_BATCH).min(items.len());
                 pending.extend(crate::parallel_map(&items[next_item..end], |item| {
+                    let card = item.card;
+                    let kept = deck.card_html(item.index);
+                    let kept_answer = kept
+                        .and_then(|k| k.answer.as_ref())
+                        .filter(|_| card.extra.is_none());
                     (
-                        render_with(item.question, &card_media),
-                        render_with(item.answer, &card_media),
+                        field(item.question, &card.question, kept.map(|k| &k.question)),
+                        field(item.answer, &card.answer, kept_answer),
                     )
                 }));
                 next_item = end;
@@ -183,6 +186,25 @@ impl Writer for HandoutHtmlWriter {
 
 /// The running header of every page but the first: the deck's name on the
 /// left, its date on the right (`@page` margin boxes, see the module docs).
+/// Typesetting rewrites HTML, so a field with math is sanitized once more,
+/// last (without math, `to_html`'s sanitizing was the last step).
+fn typeset(html: String) -> String {
+    let typeset = typeset_math(&html);
+    if typeset == html {
+        html
+    } else {
+        sanitize_html(&typeset)
+    }
+}
+
+/// Whether rendering the page's Markdown `md` gives `kept`, the .apkg's HTML
+/// of the card's Markdown `card_md`: the same text, and nothing whose URL
+/// differs between the two (images, sounds: file names in the .apkg, data
+/// URIs on the page). Both render with the same options otherwise.
+fn same_rendering(md: &str, card_md: &str, kept: &str) -> bool {
+    md == card_md && !md.contains("![") && !md.contains("[sound:") && !kept.contains("[sound:")
+}
+
 fn page_header_css(name: &str, date: Option<&str>) -> String {
     let mut css = format!("@page {{ @top-left {{ content: {}; }}", css_string(name));
     if let Some(date) = date {
@@ -292,6 +314,43 @@ fn mime_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::showcase_deck;
+    use crate::writers::Format;
+    use crate::writers::apkg::ApkgWriter;
+
+    #[test]
+    fn the_page_reusing_the_apkg_html_is_the_page_rendered_alone() {
+        let mut deck = showcase_deck();
+        // A card whose image is written as the sheets' own path (so the
+        // handout Markdown is the card's) and whose answer plays a sound:
+        // URLs the .apkg and the page write differently.
+        let name = deck.media[0].name.clone();
+        let sheet_path = format!("media/{}/{name}", deck.id);
+        deck.media_names.insert(sheet_path.clone(), name.clone());
+        let card = deck
+            .cards
+            .iter_mut()
+            .find(|c| {
+                c.card_type == crate::model::CardType::Basic
+                    && c.extra.is_none()
+                    && c.note.is_none()
+            })
+            .unwrap();
+        card.question = format!("Which picture? ![d]({sheet_path})");
+        card.answer = format!("This one. [sound:{name}]");
+        let alone = HandoutHtmlWriter.write(&Rendered::new(&deck)).unwrap();
+        let shared = Rendered::for_formats(&deck, &[Format::Apkg, Format::Html]);
+        ApkgWriter {
+            notetype_modified: 1,
+        }
+        .write(&shared)
+        .unwrap();
+        let kept = (0..deck.cards.len())
+            .filter(|&i| shared.card_html(i).is_some())
+            .count();
+        assert!(kept > 5, "the .apkg kept {kept} cards' HTML");
+        assert_eq!(HandoutHtmlWriter.write(&shared).unwrap(), alone);
+    }
 
     #[test]
     fn typesets_simple_math() {

@@ -76,6 +76,21 @@ impl Format {
         Format::Html,
     ];
 
+    /// The order a build runs the writers in (its files are listed in the
+    /// order asked for): the Quizlet writers first, right after the build's
+    /// Quizlet checks made their pairs, then the print page right after the
+    /// .apkg, whose HTML it reuses, then the Markdown sheets, which share the
+    /// page's handout Markdown. Each shared rendering is freed as soon as no
+    /// writer after it needs it.
+    pub const BUILD_ORDER: [Format; 6] = [
+        Format::Quizlet,
+        Format::QuizletCsv,
+        Format::Apkg,
+        Format::Html,
+        Format::Markdown,
+        Format::Quiz,
+    ];
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -24,6 +24,21 @@ pub struct Rendered<'d> {
     one_line_pairs: OnceLock<Vec<Pair>>,
     lines_pairs: OnceLock<Vec<Pair>>,
     handout: OnceLock<Vec<HandoutText>>,
+    /// Whether the print page will be written after the .apkg, so the .apkg
+    /// keeps its question and answer HTML for it.
+    keep_card_html: bool,
+    card_html: OnceLock<Vec<Option<CardHtml>>>,
+}
+
+/// A card's question and answer HTML as the .apkg renders them (media by
+/// packaged name), kept for the print page: where the page's Markdown is the
+/// same and names no media, its HTML is the same too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardHtml {
+    /// The question field's HTML.
+    pub question: String,
+    /// The answer field's, when it is rendered from Markdown (not type-in).
+    pub answer: Option<String>,
 }
 
 impl<'d> Rendered<'d> {
@@ -34,7 +49,38 @@ impl<'d> Rendered<'d> {
             one_line_pairs: OnceLock::new(),
             lines_pairs: OnceLock::new(),
             handout: OnceLock::new(),
+            keep_card_html: false,
+            card_html: OnceLock::new(),
         }
+    }
+
+    /// Wraps `deck` for writing `formats` in this order: what one writer
+    /// renders that a later one can reuse is kept for it.
+    pub fn for_formats(deck: &'d Deck, formats: &[Format]) -> Rendered<'d> {
+        let at = |f: Format| formats.iter().position(|&g| g == f);
+        Rendered {
+            keep_card_html: matches!((at(Format::Apkg), at(Format::Html)), (Some(a), Some(h)) if a < h),
+            ..Rendered::new(deck)
+        }
+    }
+
+    /// Whether the .apkg writer should hand its question and answer HTML
+    /// to [`Rendered::keep_card_html`].
+    pub fn wants_card_html(&self) -> bool {
+        self.keep_card_html
+    }
+
+    /// Keeps the .apkg's question and answer HTML (by card index; `None` for
+    /// cards of other kinds) for the print page.
+    pub fn keep_card_html(&self, html: Vec<Option<CardHtml>>) {
+        if self.keep_card_html {
+            let _ = self.card_html.set(html);
+        }
+    }
+
+    /// The HTML the .apkg kept for card `index`, if it did.
+    pub fn card_html(&self, index: usize) -> Option<&CardHtml> {
+        self.card_html.get()?.get(index)?.as_ref()
     }
 
     /// The deck.
@@ -71,6 +117,9 @@ impl Rendered<'_> {
         }
         if !left(&[Format::Markdown, Format::Quiz, Format::Html]) {
             self.handout = OnceLock::new();
+        }
+        if !left(&[Format::Html]) {
+            self.card_html = OnceLock::new();
         }
     }
 }

@@ -10,6 +10,7 @@ use super::notetypes::{NOTE_TYPES, custom_id, custom_to_json, note_type};
 use crate::model::{CardType, cloze};
 use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, DeckCard};
+use crate::writers::rendered::{CardHtml, Rendered};
 
 const TABLES: &str = "
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
@@ -56,6 +57,8 @@ struct NoteRow {
     fields: String,
     sort_field: String,
     checksum: i64,
+    /// The question and answer HTML, when kept for the print page.
+    html: Option<CardHtml>,
 }
 
 /// One row of `cards`.
@@ -81,8 +84,20 @@ fn notetype_id(deck: &Deck, card: &DeckCard) -> i64 {
 }
 
 /// Renders one note (HTML fields, sort field, checksum).
-fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
+fn render_note(deck: &Deck, card: &DeckCard, id: i64, keep_html: bool) -> NoteRow {
     let fields = note_fields(deck, card);
+    // Built-in cards' question and answer, for the print page to reuse.
+    let html = match (keep_html, &card.note, card.card_type) {
+        (true, None, CardType::Basic | CardType::Reversed) => Some(CardHtml {
+            question: fields[0].clone(),
+            answer: Some(fields[1].clone()),
+        }),
+        (true, None, CardType::TypeIn) => Some(CardHtml {
+            question: fields[0].clone(),
+            answer: None,
+        }),
+        _ => None,
+    };
     let custom = card
         .note
         .as_ref()
@@ -113,14 +128,17 @@ fn render_note(deck: &Deck, card: &DeckCard, id: i64) -> NoteRow {
         fields: fields.join("\x1f"),
         checksum,
         sort_field,
+        html,
     }
 }
 
 /// Renders the notes of `batch` (card index, note id) on the available
 /// cores: field rendering is most of the work and each note is independent.
 /// The result keeps the batch's order.
-fn render_batch(deck: &Deck, batch: &[(usize, i64)]) -> Vec<NoteRow> {
-    crate::parallel_map(batch, |&(i, id)| render_note(deck, &deck.cards[i], id))
+fn render_batch(deck: &Deck, batch: &[(usize, i64)], keep_html: bool) -> Vec<NoteRow> {
+    crate::parallel_map(batch, |&(i, id)| {
+        render_note(deck, &deck.cards[i], id, keep_html)
+    })
 }
 
 /// Notes are rendered and inserted this many at a time, so memory stays flat
@@ -129,7 +147,12 @@ const BATCH: usize = 8192;
 
 /// Builds the collection in `path` (a scratch file: a 100k-card collection is
 /// too big to hold in memory next to its zipped copy).
-pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rusqlite::Result<()> {
+pub fn build(
+    rendered: &Rendered<'_>,
+    notetype_modified: i64,
+    path: &std::path::Path,
+) -> rusqlite::Result<()> {
+    let deck = rendered.deck();
     let did = anki_deck_id(deck);
     // Ids first, in bank order, so they never depend on threads or batches.
     let mut notes: Vec<(usize, i64)> = Vec::with_capacity(deck.cards.len());
@@ -197,8 +220,17 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
     {
         let mut insert_note =
             tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+        let keep_html = rendered.wants_card_html();
+        let mut kept_html: Vec<Option<CardHtml>> = Vec::new();
+        if keep_html {
+            kept_html.resize(deck.cards.len(), None);
+        }
         for batch in notes.chunks(BATCH) {
-            for n in render_batch(deck, batch) {
+            for (n, &(card_index, _)) in render_batch(deck, batch, keep_html).into_iter().zip(batch)
+            {
+                if let Some(html) = n.html {
+                    kept_html[card_index] = Some(html);
+                }
                 insert_note.execute(params![
                     n.id,
                     n.guid,
@@ -210,6 +242,9 @@ pub fn build(deck: &Deck, notetype_modified: i64, path: &std::path::Path) -> rus
                     n.checksum
                 ])?;
             }
+        }
+        if keep_html {
+            rendered.keep_card_html(kept_html);
         }
         let mut insert_card =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;

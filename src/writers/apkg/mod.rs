@@ -24,13 +24,14 @@ pub struct ApkgWriter {
 
 impl Writer for ApkgWriter {
     fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
+        let rendered = deck;
         let deck = deck.deck();
         // A scratch file, not memory: SQLite pages for 100k notes would
         // otherwise sit in memory next to their zipped copy.
         let scratch = crate::output::scratch_dir()
             .map_err(|e| WriteError(format!("cannot create a scratch folder: {e}")))?;
         let path = scratch.path().join("collection.anki2");
-        collection::build(deck, self.notetype_modified, &path)
+        collection::build(rendered, self.notetype_modified, &path)
             .map_err(|e| WriteError(format!("cannot build the Anki collection: {e}")))?;
         let collection = std::fs::File::open(&path)
             .map_err(|e| WriteError(format!("cannot read the Anki collection: {e}")))?;
