@@ -73,21 +73,33 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     // The two orders are sorted at once, one per core. The texts are all
     // different (exact duplicates were taken out), so an unstable sort gives
     // one order only.
+    // Each sort compares a key held in the vector first (the first bytes, or
+    // the last characters) and reads the texts only on a tie: on a
+    // million-card bank every text read is a cache miss.
     let forward = || {
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_unstable_by_key(|&a| candidates[a].1);
-        order
+        let mut order: Vec<(u64, usize)> = (0..candidates.len())
+            .map(|a| (head_key(candidates[a].1), a))
+            .collect();
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| candidates[x.1].1.cmp(candidates[y.1].1))
+        });
+        order.into_iter().map(|(_, a)| a).collect::<Vec<usize>>()
     };
     let backward = || {
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            candidates[a]
-                .1
-                .chars()
-                .rev()
-                .cmp(candidates[b].1.chars().rev())
+        let mut order: Vec<(u64, usize)> = (0..candidates.len())
+            .map(|a| (tail_key(candidates[a].1), a))
+            .collect();
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0).then_with(|| {
+                candidates[x.1]
+                    .1
+                    .chars()
+                    .rev()
+                    .cmp(candidates[y.1].1.chars().rev())
+            })
         });
-        order
+        order.into_iter().map(|(_, a)| a).collect::<Vec<usize>>()
     };
     let orders: [Vec<usize>; 2] = if crate::worker_threads() > 1 && candidates.len() > 4096 {
         std::thread::scope(|scope| {
@@ -132,6 +144,27 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     for group in &near_groups {
         report_group(loaded, Code::NearDuplicateQuestion, group, report);
     }
+}
+
+/// A key that orders texts as their bytes do, as far as their first eight
+/// bytes tell (a shorter text is padded with zero bytes, which sort first,
+/// as a prefix does; normalised texts hold no zero byte).
+fn head_key(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let head = &text.as_bytes()[..text.len().min(8)];
+    bytes[..head.len()].copy_from_slice(head);
+    u64::from_be_bytes(bytes)
+}
+
+/// A key that orders texts as their characters read backwards do, as far as
+/// their last three characters tell (21 bits each; a missing character is 0,
+/// which sorts first, as a shorter sequence does).
+fn tail_key(text: &str) -> u64 {
+    text.chars()
+        .rev()
+        .chain(std::iter::repeat('\0'))
+        .take(3)
+        .fold(0u64, |key, c| (key << 21) | u64::from(c))
 }
 
 /// Disjoint sets of candidates, with path halving.
@@ -407,6 +440,43 @@ mod tests {
             "{}",
             exact[0].message
         );
+    }
+
+    #[test]
+    fn sort_keys_agree_with_the_orders_they_stand_for() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "ab c",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgz",
+            "zz",
+            "é",
+            "eé",
+            "ée",
+            "x y é",
+            "b a",
+            "a b",
+            "ba",
+            "cab",
+            "dab",
+        ];
+        for a in texts {
+            for b in texts {
+                if head_key(a) != head_key(b) {
+                    assert_eq!(head_key(a).cmp(&head_key(b)), a.cmp(b), "{a:?} {b:?}");
+                }
+                if tail_key(a) != tail_key(b) {
+                    assert_eq!(
+                        tail_key(a).cmp(&tail_key(b)),
+                        a.chars().rev().cmp(b.chars().rev()),
+                        "{a:?} {b:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
