@@ -13,6 +13,7 @@
 //!
 //!     cargo run --release --example floor -- target/bench/cmp/varied/bank.yaml
 
+use flashdeck::writers::apkg::{INDEXES, PRAGMAS, TABLES};
 use std::io::Write as _;
 use std::time::Instant;
 
@@ -43,17 +44,9 @@ fn main() {
     let dir = tempfile::tempdir().expect("a scratch folder");
     let db_path = dir.path().join("collection.anki2");
     let mut db = rusqlite::Connection::open(&db_path).expect("sqlite");
-    db.execute_batch(
-        "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-         CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
-           usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
-           flags integer not null, data text not null);
-         CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
-           mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
-           ivl integer not null, factor integer not null, reps integer not null, lapses integer not null, left integer not null,
-           odue integer not null, odid integer not null, flags integer not null, data text not null);",
-    )
-    .expect("tables");
+    // The writer's own pragmas and schema: the floor writes what it writes.
+    db.execute_batch(PRAGMAS).expect("pragmas");
+    db.execute_batch(TABLES).expect("tables");
     let tx = db.transaction().expect("transaction");
     {
         let mut note = tx
@@ -70,12 +63,7 @@ fn main() {
                 .expect("insert card");
         }
     }
-    tx.execute_batch(
-        "CREATE INDEX ix_notes_usn on notes (usn); CREATE INDEX ix_cards_usn on cards (usn);
-         CREATE INDEX ix_cards_nid on cards (nid); CREATE INDEX ix_cards_sched on cards (did, queue, due);
-         CREATE INDEX ix_notes_csum on notes (csum);",
-    )
-    .expect("indexes");
+    tx.execute_batch(INDEXES).expect("indexes");
     tx.commit().expect("commit");
     drop(db);
     println!("sqlite {:.3}", start.elapsed().as_secs_f64());

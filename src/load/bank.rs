@@ -82,16 +82,19 @@ pub(super) fn read_bank(
             None
         }
     };
-    let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
-    let lints = fields.get("lints").map(|n| r.lints(n)).unwrap_or_default();
-    let note_types = fields
-        .get("note-types")
-        .map(|n| r.note_types(n))
-        .unwrap_or_default();
-    let media = fields
-        .get("media")
-        .map(|n| r.text_list(n, "`media`"))
-        .unwrap_or_default();
+    // A missing deck still lets the cards be checked; the bank itself is unusable.
+    let deck = deck.unwrap_or_else(|| DeckMeta {
+        id: Located::new(String::new(), Span::point(0)),
+        name: Located::new(String::new(), Span::point(0)),
+        description: None,
+    });
+    let Head {
+        deck,
+        defaults,
+        lints,
+        note_types,
+        media,
+    } = r.head(&fields, deck);
     let cards = match fields.get("cards") {
         Some(node) => r.cards(node),
         None => {
@@ -103,12 +106,6 @@ pub(super) fn read_bank(
             Vec::new()
         }
     };
-    // A missing deck still lets the cards be checked; the bank itself is unusable.
-    let deck = deck.unwrap_or_else(|| DeckMeta {
-        id: Located::new(String::new(), Span::point(0)),
-        name: Located::new(String::new(), Span::point(0)),
-        description: None,
-    });
     Some(Bank {
         deck,
         defaults,
@@ -142,28 +139,33 @@ pub(super) fn read_head(source: &SourceFile, head_len: usize) -> Option<Head> {
     };
     let fields = r.mapping(&root, "the bank", BANK_KEYS)?;
     let deck = r.deck(fields.get("deck")?)?;
-    let defaults = fields.get("defaults").and_then(|n| r.defaults(n));
-    let lints = fields.get("lints").map(|n| r.lints(n)).unwrap_or_default();
-    let note_types = fields
-        .get("note-types")
-        .map(|n| r.note_types(n))
-        .unwrap_or_default();
-    let media = fields
-        .get("media")
-        .map(|n| r.text_list(n, "`media`"))
-        .unwrap_or_default();
+    let head = r.head(&fields, deck);
     let cards_is_last_and_empty =
         matches!(fields.get("cards").map(|n| &n.kind), Some(NodeKind::Null));
-    (diagnostics.is_empty() && cards_is_last_and_empty).then_some(Head {
-        deck,
-        defaults,
-        lints,
-        note_types,
-        media,
-    })
+    (diagnostics.is_empty() && cards_is_last_and_empty).then_some(head)
 }
 
 impl Reader<'_> {
+    /// The bank's sections other than `deck:` and `cards:`, with `deck`.
+    fn head(&mut self, fields: &HashMap<&str, &Node>, deck: DeckMeta) -> Head {
+        Head {
+            deck,
+            defaults: fields.get("defaults").and_then(|n| self.defaults(n)),
+            lints: fields
+                .get("lints")
+                .map(|n| self.lints(n))
+                .unwrap_or_default(),
+            note_types: fields
+                .get("note-types")
+                .map(|n| self.note_types(n))
+                .unwrap_or_default(),
+            media: fields
+                .get("media")
+                .map(|n| self.text_list(n, "`media`"))
+                .unwrap_or_default(),
+        }
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }

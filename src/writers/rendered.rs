@@ -26,7 +26,7 @@ pub struct Rendered<'d> {
     handout: OnceLock<Vec<HandoutText>>,
     /// Whether the print page will be written after the .apkg, so the .apkg
     /// keeps its question and answer HTML for it.
-    keep_card_html: bool,
+    card_html_wanted: bool,
     card_html: OnceLock<Vec<Option<CardHtml>>>,
 }
 
@@ -49,7 +49,7 @@ impl<'d> Rendered<'d> {
             one_line_pairs: OnceLock::new(),
             lines_pairs: OnceLock::new(),
             handout: OnceLock::new(),
-            keep_card_html: false,
+            card_html_wanted: false,
             card_html: OnceLock::new(),
         }
     }
@@ -59,7 +59,7 @@ impl<'d> Rendered<'d> {
     pub fn for_formats(deck: &'d Deck, formats: &[Format]) -> Rendered<'d> {
         let at = |f: Format| formats.iter().position(|&g| g == f);
         Rendered {
-            keep_card_html: matches!((at(Format::Apkg), at(Format::Html)), (Some(a), Some(h)) if a < h),
+            card_html_wanted: matches!((at(Format::Apkg), at(Format::Html)), (Some(a), Some(h)) if a < h),
             ..Rendered::new(deck)
         }
     }
@@ -67,13 +67,13 @@ impl<'d> Rendered<'d> {
     /// Whether the .apkg writer should hand its question and answer HTML
     /// to [`Rendered::keep_card_html`].
     pub fn wants_card_html(&self) -> bool {
-        self.keep_card_html
+        self.card_html_wanted
     }
 
     /// Keeps the .apkg's question and answer HTML (by card index; `None` for
     /// cards of other kinds) for the print page.
     pub fn keep_card_html(&self, html: Vec<Option<CardHtml>>) {
-        if self.keep_card_html {
+        if self.card_html_wanted {
             let _ = self.card_html.set(html);
         }
     }

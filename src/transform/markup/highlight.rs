@@ -62,7 +62,10 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     // Fence languages never hold a line break, so the key is unambiguous.
     let key = format!("{lang}\n{code}");
     let memo = memo();
-    if let Some(html) = memo.lock().ok()?.blocks.get(&key) {
+    // A poisoned memo (a panic elsewhere) is only skipped, never fatal.
+    if let Ok(memo) = memo.lock()
+        && let Some(html) = memo.blocks.get(&key)
+    {
         return Some(html.clone());
     }
     let html = highlight_with(syntax, code)?;

@@ -169,11 +169,13 @@ fn clean_in_parts(markdown: &str) -> bool {
         at = cut + PART_BYTES;
     }
     cuts.push(markdown.len());
-    let parts: Vec<&str> = cuts.windows(2).map(|w| &markdown[w[0]..w[1]]).collect();
-    let last = parts.len() - 1;
+    // Each part and whether another follows it.
+    let parts: Vec<(&str, bool)> = cuts
+        .windows(2)
+        .map(|w| (&markdown[w[0]..w[1]], w[1] < markdown.len()))
+        .collect();
     // Each part is half a megabyte of parsing: worth a thread from two parts.
-    let numbered: Vec<(usize, &str)> = parts.into_iter().enumerate().collect();
-    crate::parallel_map_from(2, &numbered, |&(n, part)| part_is_clean(part, n < last))
+    crate::parallel_map_from(2, &parts, |&(part, followed)| part_is_clean(part, followed))
         .into_iter()
         .all(|clean| clean)
 }

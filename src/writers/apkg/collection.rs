@@ -12,7 +12,12 @@ use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, DeckCard};
 use crate::writers::rendered::{CardHtml, Rendered};
 
-const TABLES: &str = "
+/// How the scratch collection is written: no journal and no syncing (the
+/// file is thrown away if the build fails), a 16 MB page cache.
+pub const PRAGMAS: &str = "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16000;";
+
+/// The tables of an Anki collection (schema 11), as Anki creates them.
+pub const TABLES: &str = "
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
   ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
   models text not null, decks text not null, dconf text not null, tags text not null);
@@ -29,7 +34,9 @@ CREATE TABLE graves (usn integer not null, oid integer not null, type integer no
 ";
 
 /// Anki's indexes, created after the rows are in (faster than maintaining them row by row).
-const INDEXES: &str = "
+/// Anki's indexes, created after the rows are in (faster than keeping them
+/// up to date row by row).
+pub const INDEXES: &str = "
 CREATE INDEX ix_notes_usn on notes (usn);
 CREATE INDEX ix_cards_usn on cards (usn);
 CREATE INDEX ix_revlog_usn on revlog (usn);
@@ -202,7 +209,7 @@ pub fn build(
     cards.sort_unstable_by_key(|c| c.id);
 
     let mut db = Connection::open(path)?;
-    db.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16000;")?;
+    db.execute_batch(PRAGMAS)?;
     db.execute_batch(TABLES)?;
     let collection_mod = deck.updated.max(notetype_modified).max(CREATED);
     let tx = db.transaction()?;

@@ -3,6 +3,8 @@
 //! See `ARCHITECTURE.md` for how notes are matched on re-import.
 
 mod collection;
+
+pub use collection::{INDEXES, PRAGMAS, TABLES};
 pub mod fields;
 pub mod ids;
 pub mod notetypes;
