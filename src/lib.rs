@@ -51,6 +51,19 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
     parallel_map_from(256, items, f)
 }
 
+/// [`parallel_map`] a batch of `batch` items at a time, yielding the results
+/// in `items`' order: only one batch of results waits in memory, so a
+/// writer can pass each on as it comes.
+pub(crate) fn parallel_map_batched<'a, T: Sync, R: Send + 'a>(
+    items: &'a [T],
+    batch: usize,
+    f: impl Fn(&T) -> R + Sync + 'a,
+) -> impl Iterator<Item = R> + 'a {
+    items
+        .chunks(batch.max(1))
+        .flat_map(move |chunk| parallel_map(chunk, &f))
+}
+
 /// [`parallel_map`] for items that are each a lot of work: threads start
 /// from `min_items` items.
 pub(crate) fn parallel_map_from<T: Sync, R: Send>(

@@ -2,10 +2,10 @@
 //! in the same folder and renamed over the target, so a failed or killed build
 //! never leaves a half-written file: readers see the old file or the new one.
 
-use std::io::Write as _;
+use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 
-use crate::writers::OutputFile;
+use crate::writers::{Fill, Output};
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,22 +34,140 @@ pub struct Staged {
 /// [`commit`], which waits for it to reach the disk. A file that already
 /// holds exactly these bytes is not staged at all.
 pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
-    if holds(path, bytes) {
-        return Ok(Staged {
-            target: path.to_path_buf(),
-            temp: None,
-        });
+    stage_with(path, &mut |sink| sink.write_all(bytes))
+}
+
+/// [`stage`] for bytes that `fill` writes as it makes them, so they never
+/// need to be in memory at once. While they match the file already at
+/// `path`, nothing is written; from the first difference on, the matched
+/// start is copied from that file and the rest goes to the temporary file.
+pub fn stage_with(path: &Path, fill: &mut Fill<'_>) -> std::io::Result<Staged> {
+    let mut sink = match std::fs::File::open(path) {
+        Ok(old) if old.metadata().is_ok_and(|m| m.is_file()) => StagingSink::Comparing {
+            old: std::io::BufReader::with_capacity(BUFFER_BYTES, old),
+            matched: 0,
+        },
+        _ => StagingSink::Writing(new_temp(path)?),
+    };
+    fill(&mut SinkFor {
+        path,
+        sink: &mut sink,
+    })?;
+    let temp = match sink {
+        StagingSink::Comparing { mut old, matched } => {
+            if old.fill_buf()?.is_empty() {
+                None
+            } else {
+                Some(finish_temp(diverge(path, matched)?)?)
+            }
+        }
+        StagingSink::Writing(temp) => Some(finish_temp(temp)?),
+    };
+    Ok(Staged {
+        target: path.to_path_buf(),
+        temp,
+    })
+}
+
+/// Bytes buffered between a writer and its temporary file, or read at a
+/// time from the file it may replace.
+const BUFFER_BYTES: usize = 256 * 1024;
+
+/// Where a staged file's bytes are going.
+enum StagingSink {
+    /// Every byte so far matched the existing file's start.
+    Comparing {
+        old: std::io::BufReader<std::fs::File>,
+        matched: u64,
+    },
+    /// The bytes differ: they go to a temporary file.
+    Writing(std::io::BufWriter<tempfile::NamedTempFile>),
+}
+
+/// The [`std::io::Write`] a writer's `fill` sees.
+struct SinkFor<'a> {
+    path: &'a Path,
+    sink: &'a mut StagingSink,
+}
+
+impl std::io::Write for SinkFor<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let StagingSink::Comparing { old, matched } = self.sink {
+            if starts_with(old, buf)? {
+                *matched += buf.len() as u64;
+                return Ok(buf.len());
+            }
+            *self.sink = StagingSink::Writing(diverge(self.path, *matched)?);
+        }
+        let StagingSink::Writing(temp) = self.sink else {
+            return Err(std::io::Error::other("a differing file was not diverted"));
+        };
+        temp.write(buf)
     }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.sink {
+            StagingSink::Writing(temp) => temp.flush(),
+            StagingSink::Comparing { .. } => Ok(()),
+        }
+    }
+}
+
+/// Whether `old` continues with `bytes` (consuming what it compared).
+fn starts_with(old: &mut impl std::io::BufRead, mut bytes: &[u8]) -> std::io::Result<bool> {
+    while !bytes.is_empty() {
+        let available = old.fill_buf()?;
+        if available.is_empty() {
+            return Ok(false);
+        }
+        let n = available.len().min(bytes.len());
+        if available[..n] != bytes[..n] {
+            return Ok(false);
+        }
+        old.consume(n);
+        bytes = &bytes[n..];
+    }
+    Ok(true)
+}
+
+/// A temporary file beside `path` holding the first `matched` bytes of the
+/// file at `path`, ready for the rest.
+fn diverge(
+    path: &Path,
+    matched: u64,
+) -> std::io::Result<std::io::BufWriter<tempfile::NamedTempFile>> {
+    use std::io::Read as _;
+    let mut temp = new_temp(path)?;
+    let copied = std::io::copy(&mut std::fs::File::open(path)?.take(matched), &mut temp)?;
+    if copied != matched {
+        return Err(std::io::Error::other(format!(
+            "{} changed while it was being replaced",
+            path.display()
+        )));
+    }
+    Ok(temp)
+}
+
+/// A new temporary file beside `path`, creating its folder.
+fn new_temp(path: &Path) -> std::io::Result<std::io::BufWriter<tempfile::NamedTempFile>> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new()
+    let file = tempfile::Builder::new()
         .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    Ok(std::io::BufWriter::with_capacity(BUFFER_BYTES, file))
+}
+
+/// Flushes a temporary file, makes it an ordinary readable file and starts
+/// writing it to disk.
+fn finish_temp(
+    temp: std::io::BufWriter<tempfile::NamedTempFile>,
+) -> std::io::Result<tempfile::TempPath> {
+    let file = temp.into_inner().map_err(|e| e.into_error())?;
     // Temporary files are created private; outputs are ordinary readable files.
     #[cfg(unix)]
     {
@@ -58,10 +176,7 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     start_writeback(file.as_file());
-    Ok(Staged {
-        target: path.to_path_buf(),
-        temp: Some(file.into_temp_path()),
-    })
+    Ok(file.into_temp_path())
 }
 
 /// Renames every staged file over its target. Call it only once every file
@@ -185,33 +300,43 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-/// Whether the file at `path` already holds exactly `bytes` (read in pieces,
-/// so comparing a large package costs no extra memory).
-fn holds(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read as _;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
-        return false;
-    }
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut rest = bytes;
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
-            _ => return false,
+/// The files of one deck's writers, staged (see [`stage_with`]) under the
+/// output folder as the writers make them, each tagged with the position of
+/// the format that wrote it; a path written twice is staged once.
+pub struct Staging {
+    out_dir: PathBuf,
+    /// The position of the format now writing.
+    pub format_at: usize,
+    staged: Vec<(usize, Staged)>,
+}
+
+impl Staging {
+    /// Stages under `out_dir`.
+    pub fn new(out_dir: &Path) -> Staging {
+        Staging {
+            out_dir: out_dir.to_path_buf(),
+            format_at: 0,
+            staged: Vec::new(),
         }
+    }
+
+    /// The staged files, by the position of their format, in the order written.
+    pub fn into_staged(mut self) -> Vec<Staged> {
+        self.staged.sort_by_key(|&(at, _)| at);
+        self.staged.into_iter().map(|(_, s)| s).collect()
     }
 }
 
-/// Stages every file under `out_dir` (see [`stage`]).
-pub fn stage_all(out_dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<Staged>> {
-    files
-        .iter()
-        .map(|f| stage(&out_dir.join(&f.path), &f.bytes))
-        .collect()
+impl Output for Staging {
+    fn file(&mut self, path: &Path, fill: &mut Fill<'_>) -> std::io::Result<()> {
+        let target = self.out_dir.join(path);
+        if self.staged.iter().any(|(_, s)| s.target == target) {
+            return Ok(());
+        }
+        let staged = stage_with(&target, fill)?;
+        self.staged.push((self.format_at, staged));
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -239,6 +364,80 @@ mod tests {
         assert_eq!(
             std::fs::read_dir(dir.path().join("sub")).unwrap().count(),
             1
+        );
+    }
+
+    /// Stages `pieces` (written one `write_all` each) over a file holding
+    /// `old`, commits, and says whether the file changed and what it holds.
+    fn stage_pieces(old: Option<&str>, pieces: &[&str]) -> (bool, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        if let Some(old) = old {
+            std::fs::write(&path, old).unwrap();
+        }
+        let staged = stage_with(&path, &mut |sink| {
+            pieces.iter().try_for_each(|p| sink.write_all(p.as_bytes()))
+        })
+        .unwrap();
+        let changed = matches!(commit(vec![staged]).unwrap()[0], Written::Changed(_));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        (changed, std::fs::read_to_string(&path).unwrap())
+    }
+
+    #[test]
+    fn streamed_files_are_compared_as_they_come_and_written_from_the_first_difference() {
+        assert_eq!(
+            stage_pieces(Some("abcdef"), &["abc", "def"]),
+            (false, "abcdef".into())
+        );
+        assert_eq!(
+            stage_pieces(Some("abcdef"), &["ab", "cdXf"]),
+            (true, "abcdXf".into())
+        );
+        assert_eq!(
+            stage_pieces(Some("abcdef"), &["abc", "", "de"]),
+            (true, "abcde".into())
+        );
+        assert_eq!(
+            stage_pieces(Some("abc"), &["abc", "def"]),
+            (true, "abcdef".into())
+        );
+        assert_eq!(stage_pieces(Some(""), &[]), (false, String::new()));
+        assert_eq!(stage_pieces(None, &["new"]), (true, "new".into()));
+        assert_eq!(stage_pieces(Some("xbc"), &["abc"]), (true, "abc".into()));
+    }
+
+    #[test]
+    fn staging_writes_a_path_once_and_lists_files_by_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut staging = Staging::new(dir.path());
+        staging.format_at = 1;
+        staging
+            .file(Path::new("b.txt"), &mut |s| s.write_all(b"b"))
+            .unwrap();
+        staging
+            .file(Path::new("m/shared.png"), &mut |s| s.write_all(b"first"))
+            .unwrap();
+        staging.format_at = 0;
+        staging
+            .file(Path::new("m/shared.png"), &mut |s| s.write_all(b"second"))
+            .unwrap();
+        staging
+            .file(Path::new("a.txt"), &mut |s| s.write_all(b"a"))
+            .unwrap();
+        let written = commit(staging.into_staged()).unwrap();
+        let names: Vec<PathBuf> = written
+            .iter()
+            .map(|w| match w {
+                Written::Changed(p) | Written::Unchanged(p) => {
+                    p.strip_prefix(dir.path()).unwrap().to_path_buf()
+                }
+            })
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt", "m/shared.png"].map(PathBuf::from));
+        assert_eq!(
+            std::fs::read(dir.path().join("m/shared.png")).unwrap(),
+            b"first"
         );
     }
 

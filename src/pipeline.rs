@@ -11,13 +11,13 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::load_bank;
 use crate::lock::{Lock, lock_path};
 use crate::model::LoadedBank;
-use crate::output::{Staged, Written, commit, remove_leftovers, stage, stage_all};
+use crate::output::{Staged, Staging, Written, commit, remove_leftovers, stage};
 use crate::progress::Progress;
 use crate::source::SourceFile;
 use crate::transform::{Deck, Filter, build_deck};
 use crate::validate::{MediaFile, Rules, validate};
 use crate::writers::apkg::notetypes::style_fingerprint;
-use crate::writers::{Format, Rendered, WriterOptions, quizlet, writer_for};
+use crate::writers::{Format, Rendered, WriteError, WriterOptions, quizlet, writer_for};
 
 /// A bank that passed loading, with its resolved media.
 pub struct CheckedBank {
@@ -366,13 +366,11 @@ pub fn build_with_progress(
             notetype_modified,
             ..options.writer_options.clone()
         };
-        // Each writer's files go to temporary files as soon as they are made,
-        // so a build never holds every output in memory; nothing is replaced
+        // Each writer's files go to temporary files as they are made, so a
+        // build never holds a whole output in memory; nothing is replaced
         // until every file of every deck is staged (dropping a staged file on
         // a later failure removes it).
-        let mut staged_by_format: Vec<(usize, Vec<Staged>)> = Vec::new();
-        // Writers may share files (both Markdown sheets ship their media).
-        let mut seen = std::collections::BTreeSet::new();
+        let mut staging = Staging::new(&options.out_dir);
         for (step, &(asked_at, format)) in formats.iter().enumerate() {
             progress.set_bar(
                 &format!(
@@ -384,23 +382,20 @@ pub fn build_with_progress(
                 step,
                 options.formats.len(),
             );
-            let writer = writer_for(format, &writer_options);
-            let mut files = writer
-                .write(&rendered)
-                .map_err(|e| BuildFailure::Io(format!("{}: {e}", path.display())))?;
-            files.retain(|f| seen.insert(f.path.clone()));
+            staging.format_at = asked_at;
+            writer_for(format, &writer_options)
+                .write(&rendered, &mut staging)
+                .map_err(|e| match e {
+                    WriteError::Output(e) => BuildFailure::Io(format!(
+                        "cannot write to {}: {e}; nothing was replaced",
+                        options.out_dir.display()
+                    )),
+                    WriteError::Render(e) => BuildFailure::Io(format!("{}: {e}", path.display())),
+                })?;
             rendered.release_unneeded(&build_order[step + 1..]);
-            let staged = stage_all(&options.out_dir, &files).map_err(|e| {
-                BuildFailure::Io(format!(
-                    "cannot write to {}: {e}; nothing was replaced",
-                    options.out_dir.display()
-                ))
-            })?;
-            staged_by_format.push((asked_at, staged));
             timings.phase(&format!("write {}", format.name()));
         }
-        staged_by_format.sort_by_key(|&(asked_at, _)| asked_at);
-        let staged: Vec<Staged> = staged_by_format.into_iter().flat_map(|(_, s)| s).collect();
+        let staged = staging.into_staged();
         planned.push(Planned {
             bank: path,
             deck_id: deck.id.clone(),

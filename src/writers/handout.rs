@@ -1,35 +1,45 @@
 //! What the three handouts share: cards grouped by topic and numbered once,
 //! cloze cards turned into question and answer, media paths for handouts.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use super::OutputFile;
+use super::Output;
 use super::rendered::Rendered;
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::{html_to_markdown, to_handout_markdown};
+use crate::transform::markup::{html_to_markdown, neutralize_markdown, to_handout_markdown};
 use crate::transform::note_type::Cards;
 use crate::transform::{Deck, DeckCard};
+
+/// Cards whose handout blocks are rendered at a time (on every core) before
+/// they join the sheet or page: enough to keep the cores busy, few enough
+/// that one batch of text waits beside the output.
+pub const CARD_BATCH: usize = 4096;
 
 /// Cards without a topic are grouped under this heading, after the others.
 pub const NO_TOPIC: &str = "Other";
 
-/// A card's question and answer as handout Markdown.
+/// A card's question and answer as handout Markdown; borrowed from the
+/// deck where it is the card's own text (most cards), so sharing it costs
+/// no second copy of the deck's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HandoutText {
+pub struct HandoutText<'d> {
     /// Markdown of the prompt (cloze: the text with blanks).
-    pub question: String,
+    pub question: Cow<'d, str>,
     /// Markdown of the answer (cloze: the text with the deletions in bold).
-    pub answer: String,
+    pub answer: Cow<'d, str>,
 }
 
 /// Every card's [`HandoutText`], in card order, with media pointing under
 /// `media/<deck>/` (where the Markdown sheets ship them; the print page
 /// swaps in data URIs as it renders). Made on every core: the cards are
 /// independent.
-pub fn handout_text(deck: &Deck) -> Vec<HandoutText> {
+pub fn handout_text(deck: &Deck) -> Vec<HandoutText<'_>> {
     let media_url = |name: &str| Some(markdown_media_path(deck, name));
-    crate::parallel_map(&deck.cards, |card| question_answer(deck, card, &media_url))
+    // By reference, so each text may borrow from its card.
+    let cards: Vec<&DeckCard> = deck.cards.iter().collect();
+    crate::parallel_map(&cards, |card| question_answer(deck, card, &media_url))
 }
 
 /// A numbered card with its question and answer as Markdown.
@@ -104,13 +114,47 @@ pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
         .collect()
 }
 
-fn question_answer(
-    deck: &Deck,
-    card: &DeckCard,
+/// Room for a Markdown sheet of `sections`: the cards' text, tags and
+/// references, plus `per_card` bytes each, and a quarter more. Reserved up
+/// front, a sheet never moves as it grows (a move holds two copies of tens
+/// of MB for a moment); room it does not use is never touched, so the
+/// system gives it no memory.
+pub fn sheet_capacity(sections: &[Section<'_>], per_card: usize) -> usize {
+    let text: usize = sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|item| {
+            let card = item.card;
+            let listed: usize = card
+                .tags
+                .iter()
+                .chain(&card.references)
+                .map(String::len)
+                .sum();
+            item.question.len() + item.answer.len() + listed + per_card
+        })
+        .sum();
+    text + text / 4 + (1 << 16)
+}
+
+fn question_answer<'d>(
+    deck: &'d Deck,
+    card: &'d DeckCard,
     media_url: &dyn Fn(&str) -> Option<String>,
-) -> HandoutText {
+) -> HandoutText<'d> {
     let handout_url = |written: &str| deck.media_name(written).and_then(media_url);
-    let media = |md: &str| to_handout_markdown(md, &handout_url);
+    // The handout Markdown of text the card holds (borrowed when nothing
+    // changes) or of text made here.
+    let media = |md: Cow<'d, str>| match md {
+        Cow::Borrowed(md) => to_handout_markdown(md, &handout_url),
+        Cow::Owned(md) => {
+            let edited = match to_handout_markdown(&md, &handout_url) {
+                Cow::Owned(edited) => Some(edited),
+                Cow::Borrowed(_) => None,
+            };
+            Cow::Owned(edited.unwrap_or(md))
+        }
+    };
     if let Some(note) = &card.note
         && let Some(note_type) = deck.note_types.get(note.note_type)
     {
@@ -123,15 +167,15 @@ fn question_answer(
             .into_iter()
             .next()
             .map(|r| HandoutText {
-                question: html_to_markdown(&r.question),
-                answer: html_to_markdown(&r.answer),
+                question: html_to_markdown(&r.question).into(),
+                answer: html_to_markdown(&r.answer).into(),
             })
             .unwrap_or(HandoutText {
-                question: String::new(),
-                answer: String::new(),
+                question: Cow::Borrowed(""),
+                answer: Cow::Borrowed(""),
             });
     }
-    let (question, mut answer) = match card.card_type {
+    let (question, answer): (Cow<'d, str>, Cow<'d, str>) = match card.card_type {
         CardType::Cloze => {
             let deletions = cloze::parse(&card.text).unwrap_or_default();
             let mut q = String::new();
@@ -149,21 +193,21 @@ fn question_answer(
             }
             q.push_str(&card.text[last..]);
             a.push_str(&card.text[last..]);
-            (q, a)
+            (q.into(), a.into())
         }
         CardType::TypeIn => (
-            without_typing_instruction(&card.question).to_string(),
-            card.answer.clone(),
+            without_typing_instruction(&card.question).into(),
+            card.answer.as_str().into(),
         ),
-        _ => (card.question.clone(), card.answer.clone()),
+        _ => (card.question.as_str().into(), card.answer.as_str().into()),
     };
-    if let Some(extra) = &card.extra {
-        answer.push_str("\n\n");
-        answer.push_str(extra);
-    }
+    let answer = match &card.extra {
+        Some(extra) => format!("{answer}\n\n{extra}").into(),
+        None => answer,
+    };
     HandoutText {
-        question: media(&question),
-        answer: media(&answer),
+        question: media(question),
+        answer: media(answer),
     }
 }
 
@@ -193,16 +237,23 @@ pub fn markdown_media_path(deck: &Deck, name: &str) -> String {
     format!("media/{}/{name}", deck.id)
 }
 
-/// The media files the Markdown sheets reference (both sheets return them;
-/// the pipeline writes each path once).
-pub fn markdown_media_files(deck: &Deck) -> Vec<OutputFile> {
-    deck.media
-        .iter()
-        .map(|m| OutputFile {
-            path: PathBuf::from(markdown_media_path(deck, &m.name)),
-            bytes: m.bytes.clone(),
-        })
-        .collect()
+/// Writes a Markdown sheet, `<deck>.<suffix>`, made safe for viewers that
+/// render raw HTML ([`neutralize_markdown`]), and the media files it
+/// references (both sheets ship them; the output keeps the first).
+pub fn write_sheet(
+    deck: &Deck,
+    suffix: &str,
+    markdown: String,
+    out: &mut dyn Output,
+) -> std::io::Result<()> {
+    let markdown = neutralize_markdown(markdown);
+    let path = PathBuf::from(format!("{}.{suffix}", deck.id));
+    out.file(&path, &mut |sink| sink.write_all(markdown.as_bytes()))?;
+    for media in &deck.media {
+        let path = PathBuf::from(markdown_media_path(deck, &media.name));
+        out.file(&path, &mut |sink| sink.write_all(&media.bytes))?;
+    }
+    Ok(())
 }
 
 /// GitHub's heading anchor: lowercase, spaces to hyphens, punctuation dropped.

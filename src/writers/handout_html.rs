@@ -20,8 +20,8 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use super::handout::{Item, iso_date, markdown_media_path, sections};
-use super::{OutputFile, Rendered, WriteError, Writer};
+use super::handout::{CARD_BATCH, Item, iso_date, markdown_media_path, sections};
+use super::{Output, Rendered, WriteError, Writer};
 use crate::transform::markup::{HtmlOptions, sanitize_html, tex_to_html, to_html};
 use crate::transform::topic_tag;
 
@@ -30,11 +30,8 @@ pub struct HandoutHtmlWriter;
 
 const CSS: &str = include_str!("handout.css");
 
-/// Cards rendered at a time (on every core) before they join the page.
-const RENDER_BATCH: usize = 4096;
-
 impl Writer for HandoutHtmlWriter {
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
         // Images are embedded, so the page needs nothing beside it.
         let data_uri = |name: &str| {
             let bytes = deck.media_bytes(name)?;
@@ -106,26 +103,17 @@ impl Writer for HandoutHtmlWriter {
         // Cards' questions and answers, rendered on every core a batch at a
         // time (in order), so only one batch of HTML waits beside the page.
         let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let mut pending = std::collections::VecDeque::new();
-        let mut next_item = 0;
-        let mut next_rendered = || {
-            if pending.is_empty() {
-                let end = (next_item + RENDER_BATCH).min(items.len());
-                pending.extend(crate::parallel_map(&items[next_item..end], |item| {
-                    let card = item.card;
-                    let kept = deck.card_html(item.index);
-                    let kept_answer = kept
-                        .and_then(|k| k.answer.as_ref())
-                        .filter(|_| card.extra.is_none());
-                    (
-                        field(item.question, &card.question, kept.map(|k| &k.question)),
-                        field(item.answer, &card.answer, kept_answer),
-                    )
-                }));
-                next_item = end;
-            }
-            pending.pop_front().unwrap_or_default()
-        };
+        let mut rendered = crate::parallel_map_batched(&items, CARD_BATCH, |item| {
+            let card = item.card;
+            let kept = deck.card_html(item.index);
+            let kept_answer = kept
+                .and_then(|k| k.answer.as_ref())
+                .filter(|_| card.extra.is_none());
+            (
+                field(item.question, &card.question, kept.map(|k| &k.question)),
+                field(item.answer, &card.answer, kept_answer),
+            )
+        });
         html.push_str("<nav class=\"contents\">\n<h2>Contents</h2>\n<ol>\n");
         for s in &sections {
             let _ = writeln!(
@@ -137,52 +125,61 @@ impl Writer for HandoutHtmlWriter {
             );
         }
         html.push_str("</ol>\n</nav>\n<main>\n");
-        for s in &sections {
-            let _ = writeln!(
-                html,
-                "<section class=\"topic\" id=\"{}\">\n<h2>{}</h2>",
-                s.anchor,
-                esc(&s.topic)
-            );
-            for item in &s.items {
-                let card = item.card;
-                let (question, answer) = next_rendered();
+        let path = PathBuf::from(format!("{}.html", deck.id));
+        out.file(&path, &mut |sink| {
+            for s in &sections {
                 let _ = writeln!(
                     html,
-                    "<article class=\"card\" id=\"card-{}\">",
-                    esc(&card.id)
+                    "<section class=\"topic\" id=\"{}\">\n<h2>{}</h2>",
+                    s.anchor,
+                    esc(&s.topic)
                 );
-                let _ = writeln!(
-                    html,
-                    "<div class=\"question\"><span class=\"number\">{}.</span><div class=\"prompt\">{}</div></div>",
-                    item.number, question
-                );
-                let _ = writeln!(html, "<div class=\"answer\">{answer}</div>");
-                html.push_str("<footer class=\"card-meta\">");
-                // The topic's tag repeats the heading the card sits under.
-                let topic_tag = card.topic.as_deref().map(topic_tag);
-                for tag in card.tags.iter().filter(|t| Some(*t) != topic_tag.as_ref()) {
-                    let _ = write!(html, "<span class=\"tag\">{}</span>", esc(tag));
-                }
-                for reference in &card.references {
-                    let href = html_escape::encode_double_quoted_attribute(reference);
-                    let _ = write!(
+                for item in &s.items {
+                    let card = item.card;
+                    let (question, answer) = rendered.next().unwrap_or_default();
+                    let _ = writeln!(
                         html,
-                        "<a class=\"ref\" href=\"{href}\">{}</a>",
-                        esc(reference)
+                        "<article class=\"card\" id=\"card-{}\">",
+                        esc(&card.id)
                     );
+                    let _ = writeln!(
+                        html,
+                        "<div class=\"question\"><span class=\"number\">{}.</span><div class=\"prompt\">{}</div></div>",
+                        item.number, question
+                    );
+                    let _ = writeln!(html, "<div class=\"answer\">{answer}</div>");
+                    html.push_str("<footer class=\"card-meta\">");
+                    // The topic's tag repeats the heading the card sits under.
+                    let topic_tag = card.topic.as_deref().map(topic_tag);
+                    for tag in card.tags.iter().filter(|t| Some(*t) != topic_tag.as_ref()) {
+                        let _ = write!(html, "<span class=\"tag\">{}</span>", esc(tag));
+                    }
+                    for reference in &card.references {
+                        let href = html_escape::encode_double_quoted_attribute(reference);
+                        let _ = write!(
+                            html,
+                            "<a class=\"ref\" href=\"{href}\">{}</a>",
+                            esc(reference)
+                        );
+                    }
+                    html.push_str("</footer>\n</article>\n");
+                    // The page goes out as it is made.
+                    if html.len() >= FLUSH_BYTES {
+                        sink.write_all(html.as_bytes())?;
+                        html.clear();
+                    }
                 }
-                html.push_str("</footer>\n</article>\n");
+                html.push_str("</section>\n");
             }
-            html.push_str("</section>\n");
-        }
-        html.push_str("</main>\n</body>\n</html>\n");
-        Ok(vec![OutputFile {
-            path: PathBuf::from(format!("{}.html", deck.id)),
-            bytes: html.into_bytes(),
-        }])
+            html.push_str("</main>\n</body>\n</html>\n");
+            sink.write_all(html.as_bytes())
+        })?;
+        Ok(())
     }
 }
+
+/// The page is handed to its output in pieces of about this size.
+const FLUSH_BYTES: usize = 1 << 20;
 
 /// The running header of every page but the first: the deck's name on the
 /// left, its date on the right (`@page` margin boxes, see the module docs).
@@ -338,18 +335,18 @@ mod tests {
             .unwrap();
         card.question = format!("Which picture? ![d]({sheet_path})");
         card.answer = format!("This one. [sound:{name}]");
-        let alone = HandoutHtmlWriter.write(&Rendered::new(&deck)).unwrap();
+        let alone = HandoutHtmlWriter.files(&Rendered::new(&deck)).unwrap();
         let shared = Rendered::for_formats(&deck, &[Format::Apkg, Format::Html]);
         ApkgWriter {
             notetype_modified: 1,
         }
-        .write(&shared)
+        .files(&shared)
         .unwrap();
         let kept = (0..deck.cards.len())
             .filter(|&i| shared.card_html(i).is_some())
             .count();
         assert!(kept > 5, "the .apkg kept {kept} cards' HTML");
-        assert_eq!(HandoutHtmlWriter.write(&shared).unwrap(), alone);
+        assert_eq!(HandoutHtmlWriter.files(&shared).unwrap(), alone);
     }
 
     #[test]

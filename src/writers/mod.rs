@@ -1,6 +1,8 @@
 //! Stage 4, write: one module per output format, each a pure function from a
-//! [`Deck`] to the bytes of its files. Nothing here touches the disk; the
-//! pipeline hands the files to [`crate::output`], the one place that writes.
+//! [`Deck`](crate::transform::Deck) to the bytes of its files. Writers hand
+//! their bytes to an [`Output`] as they make them and never open a file
+//! themselves: a build's output is [`crate::output::Staging`], the one place
+//! that writes; tests read the files from memory with [`Writer::files`].
 //!
 //! To add a format: add a variant to [`Format`], a module with a type that
 //! implements [`Writer`], and a line in [`writer_for`]. A rendering that
@@ -15,7 +17,8 @@ pub mod rendered;
 pub mod study_sheet;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 pub use rendered::Rendered;
 
@@ -30,22 +33,78 @@ pub struct OutputFile {
 
 /// Why a writer could not produce its files.
 #[derive(Debug)]
-pub struct WriteError(pub String);
+pub enum WriteError {
+    /// The writer could not make its bytes (the message says why).
+    Render(String),
+    /// The [`Output`] could not take them (a full disk, a folder that
+    /// cannot be written).
+    Output(io::Error),
+}
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            WriteError::Render(message) => f.write_str(message),
+            WriteError::Output(e) => e.fmt(f),
+        }
     }
 }
 
 impl std::error::Error for WriteError {}
 
+impl From<io::Error> for WriteError {
+    fn from(e: io::Error) -> WriteError {
+        WriteError::Output(e)
+    }
+}
+
+/// Fills one file: writes its bytes to the sink it is given.
+pub type Fill<'a> = dyn FnMut(&mut dyn io::Write) -> io::Result<()> + 'a;
+
+/// Where a writer puts its files. Each file's bytes go to their destination
+/// as they are made, so a build never holds a whole output in memory.
+pub trait Output {
+    /// Writes the file at `path` (relative to the output folder): `fill`
+    /// writes its bytes. A path this output already holds is not written
+    /// again (both Markdown sheets ship the same media files).
+    fn file(&mut self, path: &Path, fill: &mut Fill<'_>) -> io::Result<()>;
+}
+
+/// An [`Output`] that keeps the files in memory, in the order written.
+#[derive(Debug, Default)]
+pub struct InMemory {
+    /// The files written so far.
+    pub files: Vec<OutputFile>,
+}
+
+impl Output for InMemory {
+    fn file(&mut self, path: &Path, fill: &mut Fill<'_>) -> io::Result<()> {
+        if self.files.iter().any(|f| f.path == path) {
+            return Ok(());
+        }
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.files.push(OutputFile {
+            path: path.to_path_buf(),
+            bytes,
+        });
+        Ok(())
+    }
+}
+
 /// One output format.
 pub trait Writer {
-    /// Renders the deck. It reads as a [`crate::transform::Deck`]; what
-    /// several writers need (plain-text pairs, handout Markdown) it renders
-    /// once for all of them.
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError>;
+    /// Renders the deck into `out`. The deck reads as a
+    /// [`crate::transform::Deck`]; what several writers need (plain-text
+    /// pairs, handout Markdown) it renders once for all of them.
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError>;
+
+    /// The deck's files in memory, in the order written.
+    fn files(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
+        let mut out = InMemory::default();
+        self.write(deck, &mut out)?;
+        Ok(out.files)
+    }
 }
 
 /// The output formats `--format` accepts.

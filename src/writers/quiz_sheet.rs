@@ -2,14 +2,11 @@
 //! answer, then an answer key with the same numbers, on a new page in print.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use super::handout::{Item, markdown_media_files, sections};
+use super::handout::{CARD_BATCH, Item, sections, sheet_capacity, write_sheet};
 use super::study_sheet::{header, question_heading};
-use super::{OutputFile, Rendered, WriteError, Writer};
-use crate::transform::markup::{
-    dollar_math, escape_markdown_text, neutralize_markdown, to_plain_text,
-};
+use super::{Output, Rendered, WriteError, Writer};
+use crate::transform::markup::{dollar_math, escape_markdown_text, to_plain_text};
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;
@@ -18,37 +15,34 @@ pub struct QuizSheetWriter;
 const PAGE_BREAK: &str = "<div style=\"break-before:page;page-break-before:always\"></div>";
 
 impl Writer for QuizSheetWriter {
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
-        let mut md = String::new();
-        header(&mut md, deck, "Quiz");
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
         let sections = sections(deck);
-        // Each card's question (with lines to write on) and its answer-key
-        // entry are written on every core, then joined in order.
+        let mut md = String::with_capacity(sheet_capacity(&sections, 256));
+        header(&mut md, deck, "Quiz");
+        // Each card's question (with lines to write on), then each card's
+        // answer-key entry, written on every core a batch at a time and
+        // joining the sheet in order.
         let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let blocks = crate::parallel_map(&items, |item| card_blocks(item));
+        let mut questions =
+            crate::parallel_map_batched(&items, CARD_BATCH, |item| question_block(item));
         md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
-        let mut questions = blocks.iter().map(|(question, _)| question);
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for question in questions.by_ref().take(s.items.len()) {
-                md.push_str(question);
+                md.push_str(&question);
             }
         }
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
-        for (_, key) in &blocks {
-            md.push_str(key);
+        for key in crate::parallel_map_batched(&items, CARD_BATCH, |item| key_block(item)) {
+            md.push_str(&key);
         }
-        let mut files = vec![OutputFile {
-            path: PathBuf::from(format!("{}.quiz.md", deck.id)),
-            bytes: neutralize_markdown(&md).into_bytes(),
-        }];
-        files.extend(markdown_media_files(deck));
-        Ok(files)
+        write_sheet(deck, "quiz.md", md, out)?;
+        Ok(())
     }
 }
 
-/// A card's question with lines to write on, and its answer-key entry.
-fn card_blocks(item: &Item<'_>) -> (String, String) {
+/// A card's question with lines to write on.
+fn question_block(item: &Item<'_>) -> String {
     let mut question = String::new();
     question_heading(&mut question, item.number, &dollar_math(item.question));
     question.push_str("\nAnswer:\n");
@@ -57,13 +51,17 @@ fn card_blocks(item: &Item<'_>) -> (String, String) {
     for _ in 0..answer_lines(item.answer) {
         question.push_str("\n___\n");
     }
-    let key = format!(
+    question
+}
+
+/// A card's entry in the answer key.
+fn key_block(item: &Item<'_>) -> String {
+    format!(
         "\n### {}. {}\n\n{}\n",
         item.number,
         escape_markdown_text(&short_question(item.question)),
         dollar_math(item.answer).trim()
-    );
-    (question, key)
+    )
 }
 
 /// Words a handwritten line holds, about.
@@ -118,7 +116,7 @@ mod tests {
     #[test]
     fn quiz_sheet_snapshot() {
         let files = QuizSheetWriter
-            .write(&Rendered::new(&showcase_deck()))
+            .files(&Rendered::new(&showcase_deck()))
             .unwrap();
         insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
     }

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::{OutputFile, Rendered, WriteError, Writer};
+use super::{Output, Rendered, WriteError, Writer};
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::markup::{Layout, html_to_plain, to_plain};
@@ -219,18 +219,19 @@ pub struct QuizletWriter {
 }
 
 impl Writer for QuizletWriter {
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
-        let mut text = String::new();
-        for pair in deck.quizlet_pairs(layout_for(&self.term_sep, &self.card_sep)) {
-            text.push_str(&pair.term);
-            text.push_str(&self.term_sep);
-            text.push_str(&pair.definition);
-            text.push_str(&self.card_sep);
-        }
-        Ok(vec![OutputFile {
-            path: PathBuf::from(format!("{}.quizlet.txt", deck.id)),
-            bytes: text.into_bytes(),
-        }])
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
+        let pairs = deck.quizlet_pairs(layout_for(&self.term_sep, &self.card_sep));
+        let path = PathBuf::from(format!("{}.quizlet.txt", deck.id));
+        out.file(&path, &mut |sink| {
+            for pair in pairs {
+                sink.write_all(pair.term.as_bytes())?;
+                sink.write_all(self.term_sep.as_bytes())?;
+                sink.write_all(pair.definition.as_bytes())?;
+                sink.write_all(self.card_sep.as_bytes())?;
+            }
+            Ok(())
+        })?;
+        Ok(())
     }
 }
 
@@ -249,24 +250,21 @@ pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 pub struct QuizletCsvWriter;
 
 impl Writer for QuizletCsvWriter {
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
-        let mut csv = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        let io = |e: csv::Error| WriteError(format!("cannot write CSV: {e}"));
-        csv.write_record(["term", "definition"]).map_err(io)?;
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
         // Spreadsheet cells may hold line breaks; one line keeps rows easy to paste.
-        for pair in deck.quizlet_pairs(Layout::OneLine) {
-            csv.write_record([&*formula_safe(&pair.term), &*formula_safe(&pair.definition)])
-                .map_err(io)?;
-        }
-        let bytes = csv
-            .into_inner()
-            .map_err(|e| WriteError(format!("cannot write CSV: {e}")))?;
-        Ok(vec![OutputFile {
-            path: PathBuf::from(format!("{}.quizlet.csv", deck.id)),
-            bytes,
-        }])
+        let pairs = deck.quizlet_pairs(Layout::OneLine);
+        let path = PathBuf::from(format!("{}.quizlet.csv", deck.id));
+        out.file(&path, &mut |sink| {
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(sink);
+            csv.write_record(["term", "definition"])?;
+            for pair in pairs {
+                csv.write_record([&*formula_safe(&pair.term), &*formula_safe(&pair.definition)])?;
+            }
+            csv.flush()
+        })?;
+        Ok(())
     }
 }
 
@@ -275,7 +273,7 @@ mod tests {
     use super::*;
     use crate::testing::showcase_deck;
 
-    fn text(files: Vec<OutputFile>) -> String {
+    fn text(files: Vec<crate::writers::OutputFile>) -> String {
         String::from_utf8(files.into_iter().next().unwrap().bytes).unwrap()
     }
 
@@ -286,7 +284,7 @@ mod tests {
             card_sep: "\n".into(),
         };
         insta::assert_snapshot!(text(
-            writer.write(&Rendered::new(&showcase_deck())).unwrap()
+            writer.files(&Rendered::new(&showcase_deck())).unwrap()
         ));
     }
 
@@ -302,7 +300,7 @@ mod tests {
     fn quizlet_csv_snapshot() {
         insta::assert_snapshot!(text(
             QuizletCsvWriter
-                .write(&Rendered::new(&showcase_deck()))
+                .files(&Rendered::new(&showcase_deck()))
                 .unwrap()
         ));
     }

@@ -23,7 +23,7 @@ pub struct Rendered<'d> {
     deck: &'d Deck,
     one_line_pairs: OnceLock<Vec<Pair>>,
     lines_pairs: OnceLock<Vec<Pair>>,
-    handout: OnceLock<Vec<HandoutText>>,
+    handout: OnceLock<Vec<HandoutText<'d>>>,
     /// Whether the print page will be written after the .apkg, so the .apkg
     /// keeps its question and answer HTML for it.
     card_html_wanted: bool,
@@ -99,7 +99,7 @@ impl<'d> Rendered<'d> {
 
     /// Each card's question and answer as handout Markdown, with media paths
     /// under `media/<deck>/` (see [`handout::handout_text`]), in card order.
-    pub fn handout_text(&self) -> &[HandoutText] {
+    pub fn handout_text(&self) -> &[HandoutText<'d>] {
         self.handout
             .get_or_init(|| handout::handout_text(self.deck))
     }

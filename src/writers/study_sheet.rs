@@ -2,25 +2,25 @@
 //! every question followed by its answer, tags and references.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use super::handout::{
-    Item, iso_date, markdown_media_files, markdown_media_path, sections, single_line,
+    CARD_BATCH, Item, iso_date, markdown_media_path, sections, sheet_capacity, single_line,
+    write_sheet,
 };
-use super::{OutputFile, Rendered, WriteError, Writer};
+use super::{Output, Rendered, WriteError, Writer};
 use crate::transform::Deck;
 use crate::transform::markup::{
-    dollar_math, escape_markdown_text, is_safe_url, neutralize_markdown, to_handout_markdown,
+    dollar_math, escape_markdown_text, is_safe_url, to_handout_markdown,
 };
 
 /// Writes the Markdown study sheet.
 pub struct StudySheetWriter;
 
 impl Writer for StudySheetWriter {
-    fn write(&self, deck: &Rendered<'_>) -> Result<Vec<OutputFile>, WriteError> {
-        let mut md = String::new();
-        header(&mut md, deck, "Study sheet");
+    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
         let sections = sections(deck);
+        let mut md = String::with_capacity(sheet_capacity(&sections, 64));
+        header(&mut md, deck, "Study sheet");
         md.push_str("## Contents\n\n");
         for s in &sections {
             let _ = writeln!(
@@ -31,26 +31,21 @@ impl Writer for StudySheetWriter {
                 s.items.len()
             );
         }
-        // Each card's block is written on every core, then joined in order.
+        // Each card's block is written on every core, a batch at a time, and
+        // joins the sheet in order.
         let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let mut blocks = crate::parallel_map(&items, |item| card_block(item)).into_iter();
+        let mut blocks = crate::parallel_map_batched(&items, CARD_BATCH, |item| card_block(item));
         for s in &sections {
             let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
             for block in blocks.by_ref().take(s.items.len()) {
                 md.push_str(&block);
             }
         }
-        let mut files = vec![OutputFile {
-            path: PathBuf::from(format!("{}.md", deck.id)),
-            bytes: neutralize_markdown(&md).into_bytes(),
-        }];
-        files.extend(markdown_media_files(deck));
-        Ok(files)
+        write_sheet(deck, "md", md, out)?;
+        Ok(())
     }
 }
 
-/// `text` as an inline code span, fenced with more backticks than it holds
-/// (so a backtick in a tag cannot end the span and start Markdown or HTML).
 /// A card on the study sheet: its numbered question, answer, tags and references.
 fn card_block(item: &Item<'_>) -> String {
     let mut md = String::new();
@@ -67,6 +62,8 @@ fn card_block(item: &Item<'_>) -> String {
     md
 }
 
+/// `text` as an inline code span, fenced with more backticks than it holds
+/// (so a backtick in a tag cannot end the span and start Markdown or HTML).
 pub(super) fn code_span(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -136,7 +133,7 @@ mod tests {
     #[test]
     fn study_sheet_snapshot() {
         let files = StudySheetWriter
-            .write(&Rendered::new(&showcase_deck()))
+            .files(&Rendered::new(&showcase_deck()))
             .unwrap();
         insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
     }

@@ -400,7 +400,7 @@ proptest! {
                 continue;
             }
             let writer = QuizletWriter { term_sep: term_sep.into(), card_sep: card_sep.into() };
-            let text = String::from_utf8(writer.write(&deck).unwrap().remove(0).bytes).unwrap();
+            let text = String::from_utf8(writer.files(&deck).unwrap().remove(0).bytes).unwrap();
             let records = quizlet_split(&text, term_sep, card_sep);
             prop_assert_eq!(records.len(), expected, "records in {:?}", text);
             for record in &records {

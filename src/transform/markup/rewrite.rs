@@ -3,6 +3,8 @@
 //! neutralised and raw HTML is sanitized. [`dollar_math`] turns MathJax into
 //! the `$…$` that GitHub and pandoc render, for the Markdown sheets.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, Tag};
 
 use super::sanitize::{hidden_html, is_safe_url, sanitize_piece};
@@ -11,7 +13,10 @@ use super::{math_segments, parser_options};
 /// Returns `markdown` with each image destination replaced by `media_url`'s
 /// answer, and everything a Markdown viewer could run or fetch neutralised
 /// (see [`neutralize_markdown`]); everything else is left byte for byte.
-pub fn to_handout_markdown(markdown: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn to_handout_markdown<'m>(
+    markdown: &'m str,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> Cow<'m, str> {
     let parser = pulldown_cmark::Parser::new_ext(markdown, parser_options());
     let edits = handout_edits(markdown, parser.into_offset_iter(), media_url);
     apply(markdown, edits)
@@ -109,11 +114,11 @@ fn handout_edits<'m>(
 ///
 /// A long sheet is first tried in parts, on every core (its parse tree is
 /// most of a large build's memory): see [`clean_in_parts`].
-pub fn neutralize_markdown(markdown: &str) -> String {
-    if clean_in_parts(markdown) {
-        return markdown.to_string();
+pub fn neutralize_markdown(markdown: String) -> String {
+    if clean_in_parts(&markdown) {
+        return markdown;
     }
-    neutralize_whole(markdown)
+    neutralize_whole(&markdown)
 }
 
 /// [`neutralize_markdown`] on the document as one.
@@ -123,11 +128,14 @@ fn neutralize_whole(markdown: &str) -> String {
     const MAX_PASSES: usize = 16;
     let mut current = markdown.to_string();
     for _ in 0..MAX_PASSES {
-        let next = to_handout_markdown(&current, &|_| None);
-        if next == current {
-            return current;
+        let next = match to_handout_markdown(&current, &|_| None) {
+            Cow::Owned(next) => Some(next),
+            Cow::Borrowed(_) => None,
+        };
+        match next {
+            Some(next) if next != current => current = next,
+            _ => return current,
         }
-        current = next;
     }
     escape_markdown_text(&current)
 }
@@ -246,9 +254,9 @@ pub fn escape_markdown_text(text: &str) -> String {
 /// Replaces byte ranges of `text`; overlapping later edits are dropped.
 /// One pass over the text, however many edits (replacing in place, one edit
 /// at a time, was quadratic on a hostile sheet with an edit on every line).
-fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
+fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> Cow<'_, str> {
     if edits.is_empty() {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     edits.sort_by_key(|(range, _)| range.start);
     edits.dedup_by(|later, earlier| later.0.start < earlier.0.end);
@@ -260,16 +268,16 @@ fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String
         at = range.end;
     }
     out.push_str(&text[at..]);
-    out
+    Cow::Owned(out)
 }
 
 /// MathJax `\( … \)` and `\[ … \]` as `$…$` and `$$…$$`, which GitHub and
 /// pandoc render (in plain Markdown a backslash before a parenthesis is an
 /// escape). Code and raw HTML keep their backslashes.
-pub fn dollar_math(markdown: &str) -> String {
+pub fn dollar_math(markdown: &str) -> Cow<'_, str> {
     let segments = math_segments(markdown);
     if segments.is_empty() {
-        return markdown.to_string();
+        return Cow::Borrowed(markdown);
     }
     let literal: Vec<std::ops::Range<usize>> =
         pulldown_cmark::Parser::new_ext(markdown, parser_options())
@@ -342,7 +350,7 @@ mod tests {
             "[x](vbscript:msgbox)",
         ];
         for md in cases {
-            let out = neutralize_markdown(md);
+            let out = neutralize_markdown(md.to_string());
             let html = {
                 let mut h = String::new();
                 pulldown_cmark::html::push_html(
@@ -354,7 +362,7 @@ mod tests {
             assert!(!html.contains("href"), "{md} -> {out} -> {html}");
         }
         assert_eq!(
-            neutralize_markdown("[ok](https://x.org) [rel](a/b)"),
+            neutralize_markdown("[ok](https://x.org) [rel](a/b)".into()),
             "[ok](https://x.org) [rel](a/b)"
         );
     }
@@ -364,7 +372,7 @@ mod tests {
         // Found by the fuzzer: the comment's opener goes, and the link inside
         // it would become Markdown.
         let md = "<!--\n\n[x](javascript:x())\n";
-        let out = neutralize_markdown(md);
+        let out = neutralize_markdown(md.to_string());
         let mut html = String::new();
         pulldown_cmark::html::push_html(
             &mut html,
@@ -394,7 +402,7 @@ mod tests {
         let md = long_sheet(30_000, 0, "plain");
         assert!(md.len() > 4 * PART_BYTES);
         assert!(clean_in_parts(&md));
-        assert_eq!(neutralize_markdown(&md), md);
+        assert_eq!(neutralize_markdown(md.clone()), md);
     }
 
     #[test]
@@ -417,11 +425,15 @@ mod tests {
                 "\n### {far}. Uses [x][r]\n\n\\<img src=y onerror=alert(2)>\n"
             ));
             assert!(!clean_in_parts(&md), "{odd}");
-            assert_eq!(neutralize_markdown(&md), neutralize_whole(&md), "{odd}");
+            assert_eq!(
+                neutralize_markdown(md.clone()),
+                neutralize_whole(&md),
+                "{odd}"
+            );
             let mut html = String::new();
             pulldown_cmark::html::push_html(
                 &mut html,
-                pulldown_cmark::Parser::new_ext(&neutralize_markdown(&md), parser_options()),
+                pulldown_cmark::Parser::new_ext(&neutralize_markdown(md.clone()), parser_options()),
             );
             // No tag carries a handler or a script URL (as text they are harmless).
             let tags = html
@@ -440,11 +452,11 @@ mod tests {
     #[test]
     fn remote_images_are_dropped_and_markdown_text_is_escaped() {
         assert_eq!(
-            neutralize_markdown("a ![t](https://evil.example/p.png) b"),
+            neutralize_markdown("a ![t](https://evil.example/p.png) b".into()),
             "a t b"
         );
         assert_eq!(
-            neutralize_markdown("![t](media/x.png)"),
+            neutralize_markdown("![t](media/x.png)".into()),
             "![t](media/x.png)"
         );
         assert_eq!(

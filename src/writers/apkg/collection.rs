@@ -33,7 +33,6 @@ CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer n
 CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
 ";
 
-/// Anki's indexes, created after the rows are in (faster than maintaining them row by row).
 /// Anki's indexes, created after the rows are in (faster than keeping them
 /// up to date row by row).
 pub const INDEXES: &str = "
