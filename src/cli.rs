@@ -214,13 +214,27 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => run_check(&ui, args),
         Command::Build(args) => run_build(&ui, args),
-        Command::Schema => {
-            print!("{}", crate::model::schema::bank_schema_json());
-            EXIT_OK
-        }
+        Command::Schema => match write_stdout(&ui, &crate::model::schema::bank_schema_json()) {
+            Ok(()) => EXIT_OK,
+            Err(status) => status,
+        },
         Command::New { path } => run_new(&ui, &path),
         Command::Convert(args) => run_convert(&ui, args),
     }
+}
+
+/// Writes `text` to standard output; a failure (a full disk behind a
+/// redirection) is reported as an error, not a panic, with its exit status.
+fn write_stdout(ui: &Ui, text: &str) -> Result<(), i32> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            ui.error(&format!("cannot write to standard output: {e}"));
+            EXIT_ERROR
+        })
 }
 
 struct Ui {
@@ -415,7 +429,12 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
         report.diagnostics.deny_warnings();
     }
     match args.format {
-        ReportFormat::Json => println!("{}", diagnostics::json::to_string(&report.diagnostics)),
+        ReportFormat::Json => {
+            let json = diagnostics::json::to_string(&report.diagnostics) + "\n";
+            if let Err(status) = write_stdout(ui, &json) {
+                return status;
+            }
+        }
         ReportFormat::Human => {
             ui.diagnostics(&report);
             if report.diagnostics.has_errors() {

@@ -14,6 +14,15 @@ const PURGE_DELAY_MS: std::ffi::c_long = 100;
 
 fn main() {
     tune_memory();
+    // Like other Unix tools, end quietly when the reader of our output goes
+    // away (`flashdeck check --format json | head`) instead of panicking on
+    // a broken pipe. Outputs are staged, so even a build cut short this way
+    // replaces nothing half-written.
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(flashdeck::cli::run());
 }
 

@@ -5,8 +5,6 @@
 //! is compared with its neighbours, in forward order and in order of the
 //! reversed text, so a difference near either end is still caught.
 
-use std::collections::HashMap;
-
 use super::Rules;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Card, LoadedBank};
@@ -43,86 +41,110 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             .enumerate()
             .filter(|(_, p)| !p.is_empty())
             .collect();
-    // Exact duplicates, grouped by their normalised text in one pass.
+    // Both orders of the questions, sorted at once, one per core: by their
+    // text, and by their text read backwards. Each sort compares a key held
+    // in the vector first (the first bytes, or the last characters) and
+    // reads the texts only on a tie (on a million-card bank every text read
+    // is a cache miss); equal texts keep card order, so an unstable sort
+    // gives one order only.
+    let forward = || {
+        let mut order: Vec<(u64, usize)> = (0..prompts.len())
+            .map(|k| (head_key(&prompts[k].1), k))
+            .collect();
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| prompts[x.1].1.cmp(&prompts[y.1].1))
+                .then(x.1.cmp(&y.1))
+        });
+        order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
+    };
+    let backward = || {
+        let mut order: Vec<(u64, usize)> = (0..prompts.len())
+            .map(|k| (tail_key(&prompts[k].1), k))
+            .collect();
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| {
+                    prompts[x.1]
+                        .1
+                        .chars()
+                        .rev()
+                        .cmp(prompts[y.1].1.chars().rev())
+                })
+                .then(x.1.cmp(&y.1))
+        });
+        order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
+    };
+    let [forward, backward]: [Vec<usize>; 2] =
+        if crate::worker_threads() > 1 && prompts.len() > 4096 {
+            std::thread::scope(|scope| {
+                let backward = scope.spawn(backward);
+                let forward = forward();
+                let backward = backward
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                [forward, backward]
+            })
+        } else {
+            [forward(), backward()]
+        };
+    // Exact duplicates are runs of the text order (in card order within a
+    // run), reported in order of their first card; the first of each run
+    // stays a candidate for near-duplicates.
     let mut exact_groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
-    let mut exact = vec![false; cards.len()];
-    for (i, text) in &prompts {
-        match group_of.get(text.as_str()) {
-            Some(&g) => {
-                exact[*i] = true;
-                exact_groups[g].push(*i);
-            }
-            None => {
-                group_of.insert(text, exact_groups.len());
-                exact_groups.push(vec![*i]);
+    let mut duplicate = vec![false; prompts.len()];
+    for run in forward.chunk_by(|&x, &y| prompts[x].1 == prompts[y].1) {
+        if run.len() > 1 {
+            exact_groups.push(run.iter().map(|&k| prompts[k].0).collect());
+            for &k in &run[1..] {
+                duplicate[k] = true;
             }
         }
     }
-    for group in exact_groups.iter().filter(|g| g.len() > 1) {
+    exact_groups.sort_unstable();
+    for group in &exact_groups {
         report_group(loaded, Code::DuplicateQuestion, group, report);
     }
     // The questions left, each with a character histogram: a cheap lower
     // bound on the edit distance that rules out almost every pair.
-    let left: Vec<&(usize, String)> = prompts.iter().filter(|(i, _)| !exact[*i]).collect();
-    let candidates: Vec<(usize, &str, Histogram)> =
-        crate::parallel_map(&left, |(i, t)| (*i, t.as_str(), Histogram::of(t)));
+    let left: Vec<usize> = (0..prompts.len()).filter(|&k| !duplicate[k]).collect();
+    let mut candidate_of = vec![usize::MAX; prompts.len()];
+    for (c, &k) in left.iter().enumerate() {
+        candidate_of[k] = c;
+    }
+    let candidates: Vec<(usize, &str, Histogram)> = crate::parallel_map(&left, |&k| {
+        let (i, text) = &prompts[k];
+        (*i, text.as_str(), Histogram::of(text))
+    });
+    // Both orders of the candidates alone: their texts all differ, so these
+    // are the orders they would sort into by themselves.
+    let orders = [forward, backward].map(|order| {
+        order
+            .into_iter()
+            .filter(|&k| !duplicate[k])
+            .map(|k| candidate_of[k])
+            .collect::<Vec<usize>>()
+    });
     // Similar neighbours are joined into groups (union-find), so a templated
     // bank gets one warning per family of questions, not one per pair.
     let mut groups = UnionFind::new(candidates.len());
-    // The two orders are sorted at once, one per core. The texts are all
-    // different (exact duplicates were taken out), so an unstable sort gives
-    // one order only.
-    // Each sort compares a key held in the vector first (the first bytes, or
-    // the last characters) and reads the texts only on a tie: on a
-    // million-card bank every text read is a cache miss.
-    let forward = || {
-        let mut order: Vec<(u64, usize)> = (0..candidates.len())
-            .map(|a| (head_key(candidates[a].1), a))
-            .collect();
-        order.sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0)
-                .then_with(|| candidates[x.1].1.cmp(candidates[y.1].1))
-        });
-        order.into_iter().map(|(_, a)| a).collect::<Vec<usize>>()
-    };
-    let backward = || {
-        let mut order: Vec<(u64, usize)> = (0..candidates.len())
-            .map(|a| (tail_key(candidates[a].1), a))
-            .collect();
-        order.sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0).then_with(|| {
-                candidates[x.1]
-                    .1
-                    .chars()
-                    .rev()
-                    .cmp(candidates[y.1].1.chars().rev())
-            })
-        });
-        order.into_iter().map(|(_, a)| a).collect::<Vec<usize>>()
-    };
-    let orders: [Vec<usize>; 2] = if crate::worker_threads() > 1 && candidates.len() > 4096 {
-        std::thread::scope(|scope| {
-            let backward = scope.spawn(backward);
-            let forward = forward();
-            let backward = backward
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            [forward, backward]
-        })
-    } else {
-        [forward(), backward()]
-    };
     for order in orders {
         for (position, &a) in order.iter().enumerate() {
             for &b in order.iter().skip(position + 1).take(NEIGHBOURS) {
-                if groups.find(a) == groups.find(b) {
-                    continue;
-                }
+                // Cheapest tests first; the texts themselves are read only
+                // for the rare pair whose counts allow it (on a large bank
+                // each text read is a cache miss).
                 let ((_, text, histogram), (_, other, other_histogram)) =
                     (&candidates[a], &candidates[b]);
-                let limit = max_distance(text, other, rules.near_duplicate_similarity);
-                if histogram.distance_bound(other_histogram) > limit {
+                let limit = max_distance(
+                    histogram.chars,
+                    other_histogram.chars,
+                    rules.near_duplicate_similarity,
+                );
+                if histogram.chars.abs_diff(other_histogram.chars) > limit
+                    || histogram.distance_bound(other_histogram) > limit
+                    || groups.find(a) == groups.find(b)
+                {
                     continue;
                 }
                 if similar(text, other, rules.near_duplicate_similarity) {
@@ -131,15 +153,17 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             }
         }
     }
-    let mut near_groups: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (k, (i, _, _)) in candidates.iter().enumerate() {
-        near_groups.entry(groups.find(k)).or_default().push(*i);
-    }
-    let mut near_groups: Vec<Vec<usize>> =
-        near_groups.into_values().filter(|g| g.len() > 1).collect();
-    for group in &mut near_groups {
-        group.sort_unstable();
-    }
+    // Each candidate under its group's root, sorted: a group's members are
+    // one run, in card order (no map, no list per card).
+    let mut members: Vec<(usize, usize)> = (0..candidates.len())
+        .map(|k| (groups.find(k), candidates[k].0))
+        .collect();
+    members.sort_unstable();
+    let mut near_groups: Vec<Vec<usize>> = members
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|&(_, i)| i).collect())
+        .collect();
     near_groups.sort_unstable();
     for group in &near_groups {
         report_group(loaded, Code::NearDuplicateQuestion, group, report);
@@ -192,41 +216,41 @@ impl UnionFind {
 }
 
 /// Character counts folded into 64 bins (saturating), for [`Histogram::distance_bound`].
-struct Histogram([u8; 64]);
+struct Histogram {
+    bins: [u8; 64],
+    /// The text's length in characters.
+    chars: usize,
+}
 
 impl Histogram {
     fn of(text: &str) -> Histogram {
         let mut bins = [0u8; 64];
+        let mut chars = 0;
         for c in text.chars() {
             let bin = &mut bins[(c as u32 % 64) as usize];
             *bin = bin.saturating_add(1);
+            chars += 1;
         }
-        Histogram(bins)
+        Histogram { bins, chars }
     }
 
     /// A lower bound on the Levenshtein distance: each edit changes the counts
     /// by at most two, and folding or saturating counts only lowers the sum.
     fn distance_bound(&self, other: &Histogram) -> usize {
         let sum: usize = self
-            .0
+            .bins
             .iter()
-            .zip(&other.0)
+            .zip(&other.bins)
             .map(|(a, b)| a.abs_diff(*b) as usize)
             .sum();
         sum.div_ceil(2)
     }
 }
 
-/// The largest edit distance that still counts as similar at `threshold`.
-fn max_distance(a: &str, b: &str, threshold: f64) -> usize {
-    let chars = |s: &str| {
-        if s.is_ascii() {
-            s.len()
-        } else {
-            s.chars().count()
-        }
-    };
-    ((1.0 - threshold) * chars(a).max(chars(b)) as f64).floor() as usize
+/// The largest edit distance that still counts as similar at `threshold`,
+/// for texts of `a` and `b` characters.
+fn max_distance(a: usize, b: usize, threshold: f64) -> usize {
+    ((1.0 - threshold) * a.max(b) as f64).floor() as usize
 }
 
 fn similar(a: &str, b: &str, threshold: f64) -> bool {

@@ -637,7 +637,7 @@ fn a_long_build_shows_progress_on_a_terminal_only() {
     let mut bank = String::from(
         "deck:\n  id: long\n  name: Long\nlints:\n  near-duplicate-question: allow\ncards:\n",
     );
-    for i in 0..120_000 {
+    for i in 0..120_000u64 {
         bank.push_str(&format!(
             "  - id: q-{i}\n    question: \"Question {i}: what does function {i} return?\"\n    answer: \"`{i}` squared, {}.\"\n",
             i * i
@@ -712,4 +712,57 @@ fn html_fields_warn_about_what_sanitizing_removes() {
     let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
     assert_eq!(status, 1, "{stderr}");
     assert!(stderr.contains("error[template-script]"), "{stderr}");
+}
+
+/// A reader that stops early (`flashdeck check --format json | head`) ends
+/// the output quietly, as with other Unix tools: no panic, no backtrace.
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    // More JSON than a pipe holds (every member of the group is listed), so
+    // writing it must meet the closed pipe however the two processes run.
+    let mut bank = String::from("deck:\n  id: same\n  name: Same\ncards:\n");
+    for n in 0..3000 {
+        bank.push_str(&format!(
+            "  - id: card-{n}\n    question: The same question?\n    answer: A.\n"
+        ));
+    }
+    write(dir.path(), "same.yaml", &bank);
+    let mut child = flashdeck(dir.path())
+        .args(["check", "same.yaml", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+}
+
+/// Standard output that cannot be written (a full disk behind a redirection)
+/// is an error with exit status 2 and a message, not a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_standard_output_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = flashdeck(dir.path())
+        .arg("schema")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
 }
