@@ -81,12 +81,16 @@ pub(crate) fn parallel_map_from<T: Sync, R: Send>(
             .chunks(items.len().div_ceil(threads))
             .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        // Sized once: the parts' lengths are not known to `collect`, which
+        // would grow the result by doubling (copying it, touching new pages).
+        let mut mapped = Vec::with_capacity(items.len());
+        for handle in handles {
+            mapped.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        mapped
     })
 }

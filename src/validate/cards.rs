@@ -39,7 +39,8 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
             check_tag(source, tag, report);
         }
     }
-    let mut first_ids: HashMap<&str, Span> = HashMap::new();
+    // Sized once: growing a million-entry map rehashes into fresh pages.
+    let mut first_ids: HashMap<&str, Span> = HashMap::with_capacity(bank.cards.len());
     for card in &bank.cards {
         if card.id.value.is_empty() {
             report(empty(source, &card.id, "`id`"));

@@ -35,12 +35,13 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             }
         }
     }
-    let prompts: Vec<(usize, String)> =
+    let mut prompts: Vec<(usize, String)> = Vec::with_capacity(cards.len());
+    prompts.extend(
         crate::parallel_map(cards, |c| prompt(c).map(normalise).unwrap_or_default())
             .into_iter()
             .enumerate()
-            .filter(|(_, p)| !p.is_empty())
-            .collect();
+            .filter(|(_, p)| !p.is_empty()),
+    );
     // Both orders of the questions, sorted at once, one per core: by their
     // text, and by their text read backwards. Each sort compares a key held
     // in the vector first (the first bytes, or the last characters) and
