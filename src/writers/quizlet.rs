@@ -152,27 +152,35 @@ pub fn problems(
     card_sep: &str,
     max_chars: usize,
 ) -> Vec<Problem> {
-    let mut out = Vec::new();
-    for pair in deck.quizlet_pairs(layout_for(term_sep, card_sep)) {
-        if let Some((side, separator)) = misplaced_separator(pair, term_sep, card_sep) {
-            out.push(Problem::Separator {
-                card_id: pair.card_id.clone(),
-                side,
-                separator: separator.to_string(),
-            });
-        }
-        for (side, text) in [("term", &pair.term), ("definition", &pair.definition)] {
-            let chars = text.chars().count();
-            if chars > max_chars {
-                out.push(Problem::TooLong {
+    // Each pair is checked on its own, on every core.
+    let per_pair =
+        crate::parallel_map(deck.quizlet_pairs(layout_for(term_sep, card_sep)), |pair| {
+            let mut found = Vec::new();
+            if let Some((side, separator)) = misplaced_separator(pair, term_sep, card_sep) {
+                found.push(Problem::Separator {
                     card_id: pair.card_id.clone(),
                     side,
-                    chars,
+                    separator: separator.to_string(),
                 });
             }
-        }
-    }
-    out
+            for (side, text) in [("term", &pair.term), ("definition", &pair.definition)] {
+                // A text has no more characters than bytes: most are counted
+                // without being read.
+                if text.len() <= max_chars {
+                    continue;
+                }
+                let chars = text.chars().count();
+                if chars > max_chars {
+                    found.push(Problem::TooLong {
+                        card_id: pair.card_id.clone(),
+                        side,
+                        chars,
+                    });
+                }
+            }
+            found
+        });
+    per_pair.into_iter().flatten().collect()
 }
 
 /// Where splitting the pair's record the way Quizlet does (cards on
