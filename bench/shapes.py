@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Linear cost for every shape of bank people write: each shape is generated
 at doubling sizes and checked (`flashdeck check`, and for the card-count
-shapes `flashdeck build --format apkg` too); the table shows time, peak
+shapes `flashdeck build --format apkg` too, and for many media every
+output); the table shows time, peak
 memory, and the time ratio to the previous size, which stays near 2 when the
 cost grows in a straight line (near 4 would be quadratic).
 
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -85,6 +87,19 @@ def entity_media(n, folder):
     (folder / "m.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     cards = "".join(
         f"  - id: q-{i}\n    question: \"![diagram {i}](m&#46;png) What is shown in figure {i} of chapter {i % 17}?\"\n    answer: Figure {i}.\n"
+        for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def many_media(n, folder):
+    """n cards, each showing its own image file (all built: every output ships them)."""
+    media = folder / "img"
+    media.mkdir()
+    for i in range(n):
+        # A distinct tiny PNG-signed file per card (the bytes differ, so no two are one file).
+        (media / f"fig-{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + i.to_bytes(4, "big"))
+    cards = "".join(
+        f"  - id: q-{i}\n    question: \"![figure {i}](img/fig-{i}.png) What does figure {i} show?\"\n    answer: Part {i}.\n"
         for i in range(n))
     (folder / "bank.yaml").write_text(HEAD + cards)
 
@@ -162,16 +177,29 @@ SHAPES = {
     "deep-tags": (deep_tags, [5_000, 10_000, 20_000], "cards", False),
     "entity-media": (entity_media, [10_000, 20_000, 40_000], "cards", False),
     "many-banks": (many_banks, [50, 100, 200], "banks", False),
+    "many-media": (many_media, [2_000, 4_000, 8_000], "media", "all"),
     "note-type": (note_type, [10_000, 20_000, 40_000], "notes", True),
     # Converted, not checked: `convert` reads the file, writes and checks a bank.
     "quizlet-file": (quizlet_file, [50_000, 100_000, 200_000], "cards", "convert"),
 }
 
 
+TIME = Path("/usr/bin/time")
+
+
 def run_measured(cmd, cwd):
     """(seconds, peak MB of that process alone, warnings printed, stdout)."""
+    if not TIME.exists():
+        sys.exit("the benchmarks read peak memory from GNU time: apt-get install time")
+    # GNU time reports the peak of the process it starts. The peak that
+    # wait4 reports here would include this Python process's own size:
+    # Python starts children with vfork, and the kernel carries the size of
+    # the memory a process replaces at exec into its peak.
+    peak_file = tempfile.NamedTemporaryFile(prefix="flashdeck-peak-", delete=False)
+    peak_file.close()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([str(TIME), "-f", "%M", "-o", peak_file.name, *map(str, cmd)],
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # The pipes are drained while the process runs: a bank with thousands of
     # warnings would otherwise fill the pipe and stall.
     chunks = {}
@@ -179,8 +207,10 @@ def run_measured(cmd, cwd):
                for k, s in (("out", proc.stdout), ("err", proc.stderr))]
     for reader in readers:
         reader.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    peak_text = Path(peak_file.name).read_text().strip().splitlines()
+    os.unlink(peak_file.name)
     for reader in readers:
         reader.join()
     stderr = chunks["err"].decode(errors="replace")
@@ -188,7 +218,7 @@ def run_measured(cmd, cwd):
     if code != 0:
         sys.exit(f"{' '.join(map(str, cmd))} exited {code}:\n{stderr[-2000:]}")
     warnings = stderr.count("\nwarning[") + stderr.startswith("warning[")
-    return elapsed, usage.ru_maxrss / 1024, warnings, chunks["out"].decode(errors="replace")
+    return elapsed, int(peak_text[-1]) / 1024, warnings, chunks["out"].decode(errors="replace")
 
 
 def main():
@@ -205,6 +235,8 @@ def main():
     for name in args.shapes.split(","):
         generate, sizes, unit, build = SHAPES[name]
         commands = {True: (["check"], ["build", "--format", "apkg"]), False: (["check"],),
+                    # Every output: the sheets ship each media file too.
+                    "all": (["check"], ["build"]),
                     "convert": (["convert"],)}[build]
         for command in commands:
             previous = None
@@ -223,8 +255,9 @@ def main():
                 seconds, peak, warnings, _ = run_measured(cmd, folder)
                 ratio = f"{seconds / previous:.2f}" if previous else ""
                 previous = seconds
+                label = "build (all)" if command == ["build"] else " ".join(command[:1])
                 print(f"{name:<13} {size:>9} {unit:<3}"[:26].ljust(26)
-                      + f" {' '.join(command[:1]):<13} {seconds:>7.2f}s {ratio:>6} {peak:>8.0f} {warnings:>8}", flush=True)
+                      + f" {label:<13} {seconds:>7.2f}s {ratio:>6} {peak:>8.0f} {warnings:>8}", flush=True)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,18 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
 /// `path`, nothing is written; from the first difference on, the matched
 /// start is copied from that file and the rest goes to the temporary file.
 pub fn stage_with(path: &Path, fill: &mut Fill<'_>) -> std::io::Result<Staged> {
-    let mut sink = match std::fs::File::open(path) {
-        Ok(old) if old.metadata().is_ok_and(|m| m.is_file()) => StagingSink::Comparing {
+    // Only a regular file is compared: opening a FIFO left where an output
+    // goes would wait for a writer forever (it is replaced like any file).
+    let existing = std::fs::metadata(path)
+        .is_ok_and(|m| m.is_file())
+        .then(|| std::fs::File::open(path).ok())
+        .flatten();
+    let mut sink = match existing {
+        Some(old) => StagingSink::Comparing {
             old: std::io::BufReader::with_capacity(BUFFER_BYTES, old),
             matched: 0,
         },
-        _ => StagingSink::Writing(new_temp(path)?),
+        None => StagingSink::Writing(new_temp(path)?),
     };
     fill(&mut SinkFor {
         path,
@@ -311,6 +317,8 @@ pub struct Staging {
     /// The position of the format now writing.
     pub format_at: usize,
     staged: Vec<(usize, Staged)>,
+    /// The targets staged so far (a deck may ship thousands of media files).
+    targets: std::collections::HashSet<PathBuf>,
 }
 
 impl Staging {
@@ -320,6 +328,7 @@ impl Staging {
             out_dir: out_dir.to_path_buf(),
             format_at: 0,
             staged: Vec::new(),
+            targets: std::collections::HashSet::new(),
         }
     }
 
@@ -333,7 +342,7 @@ impl Staging {
 impl Output for Staging {
     fn file(&mut self, path: &Path, fill: &mut Fill<'_>) -> std::io::Result<()> {
         let target = self.out_dir.join(path);
-        if self.staged.iter().any(|(_, s)| s.target == target) {
+        if !self.targets.insert(target.clone()) {
             return Ok(());
         }
         let staged = stage_with(&target, fill)?;
@@ -442,6 +451,29 @@ mod tests {
             std::fs::read(dir.path().join("m/shared.png")).unwrap(),
             b"first"
         );
+    }
+
+    /// A FIFO where an output goes is replaced, never opened: opening it
+    /// would wait for a writer forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_at_the_target_is_replaced_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deck.apkg");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo reads nothing else.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+        let (done, finished) = std::sync::mpsc::channel();
+        let target = path.clone();
+        std::thread::spawn(move || {
+            let staged = stage(&target, b"package").map(|s| commit(vec![s]));
+            let _ = done.send(staged.is_ok());
+        });
+        let staged = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("staging over a FIFO returned");
+        assert!(staged);
+        assert_eq!(std::fs::read(&path).unwrap(), b"package");
     }
 
     #[test]

@@ -75,11 +75,13 @@ pub trait Output {
 pub struct InMemory {
     /// The files written so far.
     pub files: Vec<OutputFile>,
+    /// Their paths, to write each once.
+    paths: std::collections::HashSet<PathBuf>,
 }
 
 impl Output for InMemory {
     fn file(&mut self, path: &Path, fill: &mut Fill<'_>) -> io::Result<()> {
-        if self.files.iter().any(|f| f.path == path) {
+        if !self.paths.insert(path.to_path_buf()) {
             return Ok(());
         }
         let mut bytes = Vec::new();
