@@ -49,7 +49,7 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     // is a cache miss); equal texts keep card order, so an unstable sort
     // gives one order only.
     let forward = || {
-        let mut order: Vec<(u64, usize)> = (0..prompts.len())
+        let mut order: Vec<(u128, usize)> = (0..prompts.len())
             .map(|k| (head_key(&prompts[k].1), k))
             .collect();
         order.sort_unstable_by(|x, y| {
@@ -60,7 +60,7 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
         order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
     };
     let backward = || {
-        let mut order: Vec<(u64, usize)> = (0..prompts.len())
+        let mut order: Vec<(u128, usize)> = (0..prompts.len())
             .map(|k| (tail_key(&prompts[k].1), k))
             .collect();
         order.sort_unstable_by(|x, y| {
@@ -171,25 +171,28 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     }
 }
 
-/// A key that orders texts as their bytes do, as far as their first eight
+/// A key that orders texts as their bytes do, as far as their first sixteen
 /// bytes tell (a shorter text is padded with zero bytes, which sort first,
-/// as a prefix does; normalised texts hold no zero byte).
-fn head_key(text: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let head = &text.as_bytes()[..text.len().min(8)];
+/// as a prefix does; normalised texts hold no zero byte). Sixteen, not
+/// eight: questions often share their first words, and each tie reads both
+/// texts (1M-card validate 5.0-6.6 s with eight bytes and three characters,
+/// 4.2-4.7 s with sixteen and six).
+fn head_key(text: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let head = &text.as_bytes()[..text.len().min(16)];
     bytes[..head.len()].copy_from_slice(head);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 /// A key that orders texts as their characters read backwards do, as far as
-/// their last three characters tell (21 bits each; a missing character is 0,
+/// their last six characters tell (21 bits each; a missing character is 0,
 /// which sorts first, as a shorter sequence does).
-fn tail_key(text: &str) -> u64 {
+fn tail_key(text: &str) -> u128 {
     text.chars()
         .rev()
         .chain(std::iter::repeat('\0'))
-        .take(3)
-        .fold(0u64, |key, c| (key << 21) | u64::from(c))
+        .take(6)
+        .fold(0u128, |key, c| (key << 21) | u128::from(c))
 }
 
 /// Disjoint sets of candidates, with path halving.
