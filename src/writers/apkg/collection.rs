@@ -163,8 +163,8 @@ pub fn build(
     // Ids first, in bank order, so they never depend on threads or batches.
     let mut notes: Vec<(usize, i64)> = Vec::with_capacity(deck.cards.len());
     let mut cards = Vec::with_capacity(deck.cards.len());
-    let mut note_ids = IdAllocator::default();
-    let mut card_ids = IdAllocator::default();
+    let mut note_ids = IdAllocator::with_capacity(deck.cards.len());
+    let mut card_ids = IdAllocator::with_capacity(deck.cards.len());
     for (position, card) in deck.cards.iter().enumerate() {
         let note_id = note_ids.allocate(&["flashdeck-note", &deck.id, &card.id]);
         notes.push((position, note_id));

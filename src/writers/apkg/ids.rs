@@ -66,6 +66,14 @@ pub struct IdAllocator {
 }
 
 impl IdAllocator {
+    /// An allocator with room for `ids` ids, so a large deck's set is not
+    /// rehashed as it grows.
+    pub fn with_capacity(ids: usize) -> IdAllocator {
+        IdAllocator {
+            used: std::collections::HashSet::with_capacity(ids),
+        }
+    }
+
     /// A unique id near `stable_id(parts)`.
     pub fn allocate(&mut self, parts: &[&str]) -> i64 {
         let mut id = stable_id(parts);
