@@ -16,12 +16,12 @@ type, with some HTML), exports it as a current (v3) package, and then:
 Work files live under target/bench/convert/.
 """
 import argparse
-import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "bench" / "convert"
@@ -76,15 +76,9 @@ def anki_import(package, folder):
 
 
 def measured(cmd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{cmd} failed:\n{err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    """(seconds, peak MB)."""
+    elapsed, peak, _, _ = measure(cmd)
+    return elapsed, peak
 
 
 def main():

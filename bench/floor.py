@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +25,7 @@ FLASHDECK = ROOT / "target" / "release" / "flashdeck"
 FLOOR = ROOT / "target" / "release" / "examples" / "floor"
 sys.path.insert(0, str(ROOT / "bench"))
 import gen_bank  # noqa: E402
+from measure import measure  # noqa: E402
 
 
 def generate(n, path):
@@ -37,14 +37,8 @@ def generate(n, path):
 
 
 def measured(cmd, env=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{cmd} failed:\n{err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, out, err
+    """(seconds, peak MB, stdout, stderr)."""
+    return measure(cmd, env=env)
 
 
 def main():

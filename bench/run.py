@@ -18,8 +18,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "bench"
@@ -29,15 +30,9 @@ FLASHDECK = ROOT / "target" / "release" / "flashdeck"
 
 def run_measured(cmd, cwd=None, env=None):
     """Runs a command; returns (seconds, peak resident MB) of that process alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    elapsed, peak, _, _ = measure(cmd, cwd=cwd, env=env)
+    return elapsed, peak
+
 
 
 def venv_python():

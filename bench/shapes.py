@@ -12,13 +12,9 @@ cost grows in a straight line (near 4 would be quadratic).
 Banks and outputs live under target/bench/shapes/.
 """
 import argparse
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +22,7 @@ WORK = ROOT / "target" / "bench" / "shapes"
 FLASHDECK = ROOT / "target" / "release" / "flashdeck"
 sys.path.insert(0, str(ROOT / "bench"))
 import gen_bank  # noqa: E402
+from measure import measure  # noqa: E402
 
 HEAD = "deck:\n  id: shape\n  name: Shape\ncards:\n"
 
@@ -184,41 +181,11 @@ SHAPES = {
 }
 
 
-TIME = Path("/usr/bin/time")
-
-
 def run_measured(cmd, cwd):
     """(seconds, peak MB of that process alone, warnings printed, stdout)."""
-    if not TIME.exists():
-        sys.exit("the benchmarks read peak memory from GNU time: apt-get install time")
-    # GNU time reports the peak of the process it starts. The peak that
-    # wait4 reports here would include this Python process's own size:
-    # Python starts children with vfork, and the kernel carries the size of
-    # the memory a process replaces at exec into its peak.
-    peak_file = tempfile.NamedTemporaryFile(prefix="flashdeck-peak-", delete=False)
-    peak_file.close()
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(TIME), "-f", "%M", "-o", peak_file.name, *map(str, cmd)],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # The pipes are drained while the process runs: a bank with thousands of
-    # warnings would otherwise fill the pipe and stall.
-    chunks = {}
-    readers = [threading.Thread(target=lambda k=k, s=s: chunks.__setitem__(k, s.read()))
-               for k, s in (("out", proc.stdout), ("err", proc.stderr))]
-    for reader in readers:
-        reader.start()
-    _, status, _ = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    peak_text = Path(peak_file.name).read_text().strip().splitlines()
-    os.unlink(peak_file.name)
-    for reader in readers:
-        reader.join()
-    stderr = chunks["err"].decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"{' '.join(map(str, cmd))} exited {code}:\n{stderr[-2000:]}")
+    elapsed, peak, stdout, stderr = measure(cmd, cwd=cwd)
     warnings = stderr.count("\nwarning[") + stderr.startswith("warning[")
-    return elapsed, int(peak_text[-1]) / 1024, warnings, chunks["out"].decode(errors="replace")
+    return elapsed, peak, warnings, stdout
 
 
 def main():
