@@ -48,34 +48,19 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     // reads the texts only on a tie (on a million-card bank every text read
     // is a cache miss); equal texts keep card order, so an unstable sort
     // gives one order only.
-    let forward = || {
+    let sorted_by = |key: fn(&str) -> u128, tie: fn(&str, &str) -> std::cmp::Ordering| {
         let mut order: Vec<(u128, usize)> = (0..prompts.len())
-            .map(|k| (head_key(&prompts[k].1), k))
+            .map(|k| (key(&prompts[k].1), k))
             .collect();
         order.sort_unstable_by(|x, y| {
             x.0.cmp(&y.0)
-                .then_with(|| prompts[x.1].1.cmp(&prompts[y.1].1))
+                .then_with(|| tie(&prompts[x.1].1, &prompts[y.1].1))
                 .then(x.1.cmp(&y.1))
         });
         order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
     };
-    let backward = || {
-        let mut order: Vec<(u128, usize)> = (0..prompts.len())
-            .map(|k| (tail_key(&prompts[k].1), k))
-            .collect();
-        order.sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0)
-                .then_with(|| {
-                    prompts[x.1]
-                        .1
-                        .chars()
-                        .rev()
-                        .cmp(prompts[y.1].1.chars().rev())
-                })
-                .then(x.1.cmp(&y.1))
-        });
-        order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
-    };
+    let forward = || sorted_by(head_key, |a, b| a.cmp(b));
+    let backward = || sorted_by(tail_key, |a, b| a.chars().rev().cmp(b.chars().rev()));
     let [forward, backward]: [Vec<usize>; 2] =
         if crate::worker_threads() > 1 && prompts.len() > 4096 {
             std::thread::scope(|scope| {

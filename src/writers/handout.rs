@@ -8,7 +8,9 @@ use super::Output;
 use super::rendered::Rendered;
 use crate::model::CardType;
 use crate::model::cloze;
-use crate::transform::markup::{html_to_markdown, neutralize_markdown, to_handout_markdown};
+use crate::transform::markup::{
+    escape_markdown_text, html_to_markdown, neutralize_markdown, to_handout_markdown,
+};
 use crate::transform::note_type::Cards;
 use crate::transform::{Deck, DeckCard};
 
@@ -112,6 +114,26 @@ pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
             }
         })
         .collect()
+}
+
+/// Appends each section to a Markdown sheet: its `## topic` heading, then
+/// `block` of each of its cards. The blocks are made on every core, a batch
+/// at a time, and join the sheet in order.
+pub fn push_sections(
+    md: &mut String,
+    sections: &[Section<'_>],
+    block: impl Fn(&Item<'_>) -> String + Sync,
+) {
+    let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
+    let mut blocks = crate::parallel_map_batched(&items, CARD_BATCH, |item| block(item));
+    for s in sections {
+        md.push_str("\n## ");
+        md.push_str(&escape_markdown_text(&s.topic));
+        md.push('\n');
+        for block in blocks.by_ref().take(s.items.len()) {
+            md.push_str(&block);
+        }
+    }
 }
 
 /// Room for a Markdown sheet of `sections`: the cards' text, tags and

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::handout::{CARD_BATCH, Item, sections, sheet_capacity, write_sheet};
+use super::handout::{CARD_BATCH, Item, push_sections, sections, sheet_capacity, write_sheet};
 use super::study_sheet::{header, question_heading};
 use super::{Output, Rendered, WriteError, Writer};
 use crate::transform::markup::{dollar_math, escape_markdown_text, to_plain_text};
@@ -19,20 +19,12 @@ impl Writer for QuizSheetWriter {
         let sections = sections(deck);
         let mut md = String::with_capacity(sheet_capacity(&sections, 256));
         header(&mut md, deck, "Quiz");
-        // Each card's question (with lines to write on), then each card's
-        // answer-key entry, written on every core a batch at a time and
-        // joining the sheet in order.
-        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let mut questions =
-            crate::parallel_map_batched(&items, CARD_BATCH, |item| question_block(item));
         md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
-        for s in &sections {
-            let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
-            for question in questions.by_ref().take(s.items.len()) {
-                md.push_str(&question);
-            }
-        }
+        // Each card's question (with lines to write on), then each card's
+        // answer-key entry.
+        push_sections(&mut md, &sections, question_block);
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
+        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
         for key in crate::parallel_map_batched(&items, CARD_BATCH, |item| key_block(item)) {
             md.push_str(&key);
         }

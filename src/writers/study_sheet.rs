@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::handout::{
-    CARD_BATCH, Item, iso_date, markdown_media_path, sections, sheet_capacity, single_line,
+    Item, iso_date, markdown_media_path, push_sections, sections, sheet_capacity, single_line,
     write_sheet,
 };
 use super::{Output, Rendered, WriteError, Writer};
@@ -31,16 +31,7 @@ impl Writer for StudySheetWriter {
                 s.items.len()
             );
         }
-        // Each card's block is written on every core, a batch at a time, and
-        // joins the sheet in order.
-        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        let mut blocks = crate::parallel_map_batched(&items, CARD_BATCH, |item| card_block(item));
-        for s in &sections {
-            let _ = write!(md, "\n## {}\n", escape_markdown_text(&s.topic));
-            for block in blocks.by_ref().take(s.items.len()) {
-                md.push_str(&block);
-            }
-        }
+        push_sections(&mut md, &sections, card_block);
         write_sheet(deck, "md", md, out)?;
         Ok(())
     }
