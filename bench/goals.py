@@ -64,26 +64,28 @@ def median_of_runs(cmd, folder, before=lambda: None):
     for _ in range(RUNS):
         before()
         results.append(run(cmd, folder))
+    return summary(results)
+
+
+def summary(results):
+    """(median seconds, median peak MB, warnings, stdout) of `run` results."""
     seconds = statistics.median(r[0] for r in results)
     peak = statistics.median(r[1] for r in results)
     return seconds, peak, results[0][2], results[0][3]
 
 
-def paired(first, second):
+def paired(first, second, times=None):
     """Runs the commands `first` and `second` (each a (cmd, folder, before)
-    triple) alternately, RUNS times: ((median seconds, median peak MB,
-    warnings, stdout) of each, the pairs' time ratios second/first, and
-    their peak ratios)."""
+    triple) alternately, `times` times (RUNS unless given): (the `summary` of
+    each, the pairs' time ratios second/first, and their peak ratios)."""
     runs = ([], [])
-    for _ in range(RUNS):
+    for _ in range(times or RUNS):
         for (cmd, folder, before), results in zip((first, second), runs):
             before()
             results.append(run(cmd, folder))
-    summary = tuple((statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[0][2], rs[0][3])
-                    for rs in runs)
     time_ratios = [b[0] / a[0] for a, b in zip(*runs)]
     peak_ratios = [b[1] / a[1] for a, b in zip(*runs)]
-    return summary, time_ratios, peak_ratios
+    return tuple(summary(rs) for rs in runs), time_ratios, peak_ratios
 
 
 def spread(ratios):
@@ -159,9 +161,7 @@ def main():
     million = None
     if args.million:
         folder = bank("varied", args.million)
-        RUNS, runs = args.million_runs, RUNS
-        million = paired(build(varied_folder, "apkg", "apkg"), build(folder, "apkg", "apkg"))
-        RUNS = runs
+        million = paired(build(varied_folder, "apkg", "apkg"), build(folder, "apkg", "apkg"), args.million_runs)
         shutil.rmtree(folder)
     django = []
     django_out = WORK / "django"
