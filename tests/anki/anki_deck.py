@@ -27,7 +27,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from anki_probe import describe, open_collection  # noqa: E402
+from anki_probe import describe, open_collection, settle_reviews  # noqa: E402
 
 VOCAB_CSS = ".card { font-family: serif; } .word { font-size: 30px; }"
 VOCAB_TEMPLATES = [
@@ -185,6 +185,7 @@ def cmd_make(args):
 
         answer_cards(col, "Lang::Nouns", [CardAnswer.EASY, CardAnswer.GOOD])
         answer_cards(col, "Lang::Verbs", [CardAnswer.EASY, CardAnswer.HARD])
+        settle_reviews(col)
 
         # As the desktop's "Anki Deck Package" export: no scheduling.
         options = ExportAnkiPackageOptions(
