@@ -92,7 +92,7 @@ fn card_hash(card: &DeckCard, note_type: Option<&str>, media: &dyn Fn(&str) -> S
         .map(String::as_str)
         .chain(note_fields)
     {
-        for written in crate::transform::markup::media_destinations(field) {
+        for written in crate::markup::media_destinations(field) {
             media_hashes.push_str(&media(&written));
         }
     }

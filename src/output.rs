@@ -349,6 +349,10 @@ impl Output for Staging {
         self.staged.push((self.format_at, staged));
         Ok(())
     }
+
+    fn scratch(&mut self) -> std::io::Result<tempfile::TempDir> {
+        scratch_dir()
+    }
 }
 
 #[cfg(test)]

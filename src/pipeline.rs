@@ -26,7 +26,7 @@ pub struct CheckedBank {
     /// Its media files.
     pub media: Vec<MediaFile>,
     /// Its own note types, resolved.
-    pub note_types: Vec<crate::transform::note_type::NoteType>,
+    pub note_types: Vec<crate::anki::note_type::NoteType>,
 }
 
 /// The result of checking banks.

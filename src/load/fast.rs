@@ -316,20 +316,8 @@ impl<'de> Visitor<'de> for CardsInto<'_> {
     }
 }
 
-/// Reads a well-formed bank, or `None` when the slow path must explain it.
-/// Large banks are read on every core.
-pub(super) fn read_bank(source: &SourceFile) -> Option<Bank> {
-    let threads = crate::worker_threads();
-    if threads > 1
-        && source.text().len() >= super::chunked::MIN_BYTES
-        && let Some(bank) = super::chunked::read_bank(source, threads)
-    {
-        return Some(bank);
-    }
-    read_bank_serial(source)
-}
-
-/// [`read_bank`] in one parse of the whole file.
+/// Reads a well-formed bank in one parse of the whole file, or `None` when
+/// the slow path must explain it.
 pub(super) fn read_bank_serial(source: &SourceFile) -> Option<Bank> {
     let raw: RawBank = serde_saphyr::from_str_with_options(
         source.text(),
@@ -436,7 +424,7 @@ mod tests {
     }
 
     fn fast(text: &str) -> Option<Bank> {
-        read_bank(&SourceFile::new("t.yaml", text.to_string()))
+        read_bank_serial(&SourceFile::new("t.yaml", text.to_string()))
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn load_source(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option
         );
         return None;
     }
-    if let Some(bank) = fast::read_bank(source) {
+    if let Some(bank) = read_well_formed(source) {
         return Some(bank);
     }
     match yaml::parse(source) {
@@ -139,6 +139,19 @@ pub fn load_source(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option
             None
         }
     }
+}
+
+/// Reads a well-formed bank straight into the model, or `None` when the
+/// located tree must explain it. Large banks are read on every core.
+fn read_well_formed(source: &SourceFile) -> Option<Bank> {
+    let threads = crate::worker_threads();
+    if threads > 1
+        && source.text().len() >= chunked::MIN_BYTES
+        && let Some(bank) = chunked::read_bank(source, threads)
+    {
+        return Some(bank);
+    }
+    fast::read_bank_serial(source)
 }
 
 /// Turns a parser error into a diagnostic, recognising tab indentation, the

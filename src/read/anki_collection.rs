@@ -339,7 +339,7 @@ fn read_notes(
         };
         let first = fields.split('\x1f').next().unwrap_or_default();
         let describe = || {
-            let text = crate::transform::template::strip_html(first);
+            let text = crate::anki::template::strip_html(first);
             let short: String = text.chars().take(40).collect();
             format!("note {guid} (\"{short}\")")
         };

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::{Converted, NoteTypeRef};
+use crate::markup::{HtmlOptions, html_to_markdown, to_html};
 use crate::model::{CardType, NoteKind};
-use crate::transform::markup::{HtmlOptions, html_to_markdown, to_html};
 
 /// The folder (beside the bank) that holds the converted media, one
 /// subfolder per deck.
@@ -118,7 +118,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     let mut referenced: HashSet<String> = HashSet::new();
     for note in &converted.notes {
         for value in note.fields.iter().filter(|v| names_media(v)) {
-            for name in crate::transform::markup::media_destinations(value) {
+            for name in crate::markup::media_destinations(value) {
                 referenced.insert(name);
             }
         }
@@ -225,7 +225,7 @@ fn cloze_field_names(nt: &super::ConvertedNoteType) -> Vec<String> {
     }
     nt.templates
         .first()
-        .and_then(|(_, front, _, _)| crate::transform::template::Template::parse(front).ok())
+        .and_then(|(_, front, _, _)| crate::anki::template::Template::parse(front).ok())
         .map(|t| t.cloze_fields().into_iter().map(str::to_string).collect())
         .unwrap_or_default()
 }
@@ -279,7 +279,7 @@ impl Ids {
                 readable.replace_range(d.range.clone(), &d.answer);
             }
         }
-        let text = crate::transform::template::strip_html(&readable);
+        let text = crate::anki::template::strip_html(&readable);
         let slug = crate::validate::suggest_slug(&text);
         let mut base: String = String::new();
         for word in slug.split('-') {
@@ -324,7 +324,7 @@ fn point_media(html: &str, media: &HashSet<&str>, media_dir: &str) -> (String, V
     }
     let mut out = html.to_string();
     let mut missing: Vec<String> = Vec::new();
-    for name in crate::transform::markup::media_destinations(html) {
+    for name in crate::markup::media_destinations(html) {
         let src = [
             format!("src=\"{name}\""),
             format!("src='{name}'"),
@@ -387,7 +387,7 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
             media_url: &|_| None,
             escape_braces: cloze,
         };
-        crate::transform::note_type::inline_paragraph(to_html(md, &options))
+        crate::anki::note_type::inline_paragraph(to_html(md, &options))
     };
     // The text with its entities decoded (raw HTML passes through Markdown),
     // then the Markdown the handouts would write; each rendered once.
@@ -412,7 +412,7 @@ fn plain_text_markdown(text: &str) -> String {
         return text.to_string();
     }
     text.split('\n')
-        .map(|line| crate::transform::markup::escape_markdown_text(line.trim_end()))
+        .map(|line| crate::markup::escape_markdown_text(line.trim_end()))
         .collect::<Vec<_>>()
         .join("\\\n")
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Filter;
-use super::note_type::{FieldValue, Note, NoteType};
+use crate::anki::note_type::{FieldValue, Note, NoteType};
 use crate::model::{Bank, CardType, Located};
 use crate::source::Span;
 use crate::validate::MediaFile;

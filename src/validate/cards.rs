@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{is_slug, suggest_slug};
+use super::slug::{is_slug, suggest_slug};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::cloze::{self, ClozeProblem};
 use crate::model::{Card, CardType, LoadedBank, Located};
@@ -305,9 +305,9 @@ fn check_rendered_cloze(
     deletions: &[cloze::Deletion],
     report: &mut dyn FnMut(Diagnostic),
 ) {
-    let html = crate::transform::markup::to_html(
+    let html = crate::markup::to_html(
         &text.value,
-        &crate::transform::markup::HtmlOptions {
+        &crate::markup::HtmlOptions {
             media_url: &|_| None,
             escape_braces: true,
         },

@@ -5,7 +5,7 @@
 //! is compared with its neighbours, in forward order and in order of the
 //! reversed text, so a difference near either end is still caught.
 
-use super::Rules;
+use super::rules::Rules;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Card, LoadedBank};
 

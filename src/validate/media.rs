@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::markup;
 use crate::model::LoadedBank;
 use crate::source::Span;
-use crate::transform::markup;
 
 /// A media file referenced by a bank, resolved on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::media::resolve_one;
+use crate::anki::note_type::{CardTemplate, FieldValue, NoteType, NoteTypeField};
+use crate::anki::template::{Template, TemplateError};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::did_you_mean;
 use crate::model::{Card, LoadedBank, Located, NoteKind, NoteTypeDef};
 use crate::source::{SourceFile, Span};
-use crate::transform::note_type::{CardTemplate, FieldValue, NoteType, NoteTypeField};
-use crate::transform::template::{Template, TemplateError};
 
 /// Characters of Anki's GUIDs (base91, as Anki writes them).
 const GUID_ALPHABET: &str =
@@ -843,7 +843,7 @@ fn check_sanitized(
     value: &Located<String>,
     report: &mut dyn FnMut(Diagnostic),
 ) {
-    let removed = crate::transform::markup::removed_by_sanitizing(&value.value);
+    let removed = crate::markup::removed_by_sanitizing(&value.value);
     if removed.is_empty() {
         return;
     }
@@ -921,8 +921,7 @@ fn check_guids(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
         if card.guid.is_some() || card.id.value.is_empty() {
             continue;
         }
-        let derived =
-            crate::writers::apkg::ids::note_guid(&loaded.bank.deck.id.value, &card.id.value);
+        let derived = crate::anki::ids::note_guid(&loaded.bank.deck.id.value, &card.id.value);
         if let Some(first) = seen.get(derived.as_str()) {
             report(
                 Diagnostic::new(

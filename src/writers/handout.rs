@@ -1,17 +1,18 @@
 //! What the three handouts share: cards grouped by topic and numbered once,
-//! cloze cards turned into question and answer, media paths for handouts.
+//! the sheets' media, their header and question headings.
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 
-use super::Output;
+use super::output::Output;
 use super::rendered::Rendered;
-use crate::model::CardType;
-use crate::model::cloze;
-use crate::transform::markup::{
-    escape_markdown_text, html_to_markdown, neutralize_markdown, to_handout_markdown,
+pub use super::rendered::handout_text::{
+    HandoutText, handout_text, markdown_media_path, without_typing_instruction,
 };
-use crate::transform::note_type::Cards;
+use std::fmt::Write as _;
+
+use crate::markup::{
+    dollar_math, escape_markdown_text, is_safe_url, neutralize_markdown, to_handout_markdown,
+};
 use crate::transform::{Deck, DeckCard};
 
 /// Cards whose handout blocks are rendered at a time (on every core) before
@@ -21,28 +22,6 @@ pub const CARD_BATCH: usize = 4096;
 
 /// Cards without a topic are grouped under this heading, after the others.
 pub const NO_TOPIC: &str = "Other";
-
-/// A card's question and answer as handout Markdown; borrowed from the
-/// deck where it is the card's own text (most cards), so sharing it costs
-/// no second copy of the deck's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HandoutText<'d> {
-    /// Markdown of the prompt (cloze: the text with blanks).
-    pub question: Cow<'d, str>,
-    /// Markdown of the answer (cloze: the text with the deletions in bold).
-    pub answer: Cow<'d, str>,
-}
-
-/// Every card's [`HandoutText`], in card order, with media pointing under
-/// `media/<deck>/` (where the Markdown sheets ship them; the print page
-/// swaps in data URIs as it renders). Made on every core: the cards are
-/// independent.
-pub fn handout_text(deck: &Deck) -> Vec<HandoutText<'_>> {
-    let media_url = |name: &str| Some(markdown_media_path(deck, name));
-    // By reference, so each text may borrow from its card.
-    let cards: Vec<&DeckCard> = deck.cards.iter().collect();
-    crate::parallel_map(&cards, |card| question_answer(deck, card, &media_url))
-}
 
 /// A numbered card with its question and answer as Markdown.
 pub struct Item<'a> {
@@ -159,106 +138,6 @@ pub fn sheet_capacity(sections: &[Section<'_>], per_card: usize) -> usize {
     text + text / 4 + (1 << 16)
 }
 
-fn question_answer<'d>(
-    deck: &'d Deck,
-    card: &'d DeckCard,
-    media_url: &dyn Fn(&str) -> Option<String>,
-) -> HandoutText<'d> {
-    let handout_url = |written: &str| deck.media_name(written).and_then(media_url);
-    // The handout Markdown of text the card holds (borrowed when nothing
-    // changes) or of text made here.
-    let media = |md: Cow<'d, str>| match md {
-        Cow::Borrowed(md) => to_handout_markdown(md, &handout_url),
-        Cow::Owned(md) => {
-            let edited = match to_handout_markdown(&md, &handout_url) {
-                Cow::Owned(edited) => Some(edited),
-                Cow::Borrowed(_) => None,
-            };
-            Cow::Owned(edited.unwrap_or(md))
-        }
-    };
-    if let Some(note) = &card.note
-        && let Some(note_type) = deck.note_types.get(note.note_type)
-    {
-        // A card of the bank's own note type: its first card as Anki
-        // renders it, as Markdown like every other card.
-        let fields = note.fields_html(note_type, &handout_url);
-        let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
-        let rendered = note_type.render_cards(note, &fields, &card.tags, deck_name, Cards::First);
-        return rendered
-            .into_iter()
-            .next()
-            .map(|r| HandoutText {
-                question: html_to_markdown(&r.question).into(),
-                answer: html_to_markdown(&r.answer).into(),
-            })
-            .unwrap_or(HandoutText {
-                question: Cow::Borrowed(""),
-                answer: Cow::Borrowed(""),
-            });
-    }
-    let (question, answer): (Cow<'d, str>, Cow<'d, str>) = match card.card_type {
-        CardType::Cloze => {
-            let deletions = cloze::parse(&card.text).unwrap_or_default();
-            let mut q = String::new();
-            let mut a = String::new();
-            let mut last = 0;
-            for d in &deletions {
-                q.push_str(&card.text[last..d.range.start]);
-                a.push_str(&card.text[last..d.range.start]);
-                q.push_str(&match &d.hint {
-                    Some(hint) => format!("\\_\\_\\_\\_\\_ ({hint})"),
-                    None => "\\_\\_\\_\\_\\_".to_string(),
-                });
-                a.push_str(&format!("**{}**", d.answer.trim()));
-                last = d.range.end;
-            }
-            q.push_str(&card.text[last..]);
-            a.push_str(&card.text[last..]);
-            (q.into(), a.into())
-        }
-        CardType::TypeIn => (
-            without_typing_instruction(&card.question).into(),
-            card.answer.as_str().into(),
-        ),
-        _ => (card.question.as_str().into(), card.answer.as_str().into()),
-    };
-    let answer = match &card.extra {
-        Some(extra) => format!("{answer}\n\n{extra}").into(),
-        None => answer,
-    };
-    HandoutText {
-        question: media(question),
-        answer: media(answer),
-    }
-}
-
-/// A type-in question without its closing on-screen instruction: a final
-/// parenthesis that starts with "Type" (`(Type the subcommand only.)`) tells
-/// the learner what to type into Anki's box and means nothing on paper.
-///
-/// ```
-/// use flashdeck::writers::handout::without_typing_instruction;
-/// assert_eq!(without_typing_instruction("Which command? (Type the command only.)"), "Which command?");
-/// assert_eq!(without_typing_instruction("What does (x) do?"), "What does (x) do?");
-/// ```
-pub fn without_typing_instruction(question: &str) -> &str {
-    let trimmed = question.trim_end();
-    if trimmed.ends_with(')')
-        && let Some(open) = trimmed.rfind("(Type ")
-        && !trimmed[open..].contains('\n')
-    {
-        return trimmed[..open].trim_end();
-    }
-    question
-}
-
-/// Where the Markdown sheets reference a media file: `media/<deck id>/<name>`
-/// beside them, so banks built into one folder cannot overwrite each other's.
-pub fn markdown_media_path(deck: &Deck, name: &str) -> String {
-    format!("media/{}/{name}", deck.id)
-}
-
 /// Writes a Markdown sheet, `<deck>.<suffix>`, made safe for viewers that
 /// render raw HTML ([`neutralize_markdown`]), and the media files it
 /// references (both sheets ship them; the output keeps the first).
@@ -276,6 +155,69 @@ pub fn write_sheet(
         out.file(&path, &mut |sink| sink.write_all(&media.bytes))?;
     }
     Ok(())
+}
+
+/// `text` as an inline code span, fenced with more backticks than it holds
+/// (so a backtick in a tag cannot end the span and start Markdown or HTML).
+pub fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// A reference as an autolink when it is a plain http(s) URL, else as code.
+pub fn autolink(url: &str) -> String {
+    let plain = is_safe_url(url)
+        && url.contains("://")
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+    if plain {
+        format!("<{url}>")
+    } else {
+        code_span(url)
+    }
+}
+
+/// `# Title`, the date line and the description, shared by both Markdown sheets.
+pub fn header(md: &mut String, deck: &Deck, kind: &str) {
+    let _ = writeln!(md, "# {}\n", escape_markdown_text(&deck.name));
+    let count = deck.cards.len();
+    let mut line = format!(
+        "*{kind} · {count} card{}",
+        if count == 1 { "" } else { "s" }
+    );
+    if deck.updated > 0 {
+        let _ = write!(line, " · updated {}", iso_date(deck.updated));
+    }
+    let _ = writeln!(md, "{line}*\n");
+    if let Some(description) = &deck.description {
+        let description = to_handout_markdown(description, &|name| {
+            deck.media_name(name)
+                .map(|name| markdown_media_path(deck, name))
+        });
+        let _ = writeln!(md, "{}\n", dollar_math(&description).trim_end());
+    }
+}
+
+/// `### N. Question` when the question fits a heading, else `### Question N`
+/// followed by the full Markdown.
+pub fn question_heading(md: &mut String, number: usize, question: &str) {
+    match single_line(question) {
+        Some(line) => {
+            let _ = writeln!(md, "\n### {number}. {line}");
+        }
+        None => {
+            let _ = writeln!(md, "\n### Question {number}\n\n{}", question.trim_end());
+        }
+    }
 }
 
 /// GitHub's heading anchor: lowercase, spaces to hyphens, punctuation dropped.

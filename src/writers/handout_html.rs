@@ -22,7 +22,7 @@ use base64::Engine as _;
 
 use super::handout::{CARD_BATCH, Item, iso_date, markdown_media_path, sections};
 use super::{Output, Rendered, WriteError, Writer};
-use crate::transform::markup::{HtmlOptions, sanitize_html, tex_to_html, to_html};
+use crate::markup::{HtmlOptions, sanitize_html, tex_to_html, to_html};
 use crate::transform::topic_tag;
 
 /// Writes the print-ready HTML page.

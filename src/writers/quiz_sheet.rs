@@ -3,10 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::handout::{CARD_BATCH, Item, push_sections, sections, sheet_capacity, write_sheet};
-use super::study_sheet::{header, question_heading};
+use super::handout::{
+    CARD_BATCH, Item, header, push_sections, question_heading, sections, sheet_capacity,
+    write_sheet,
+};
 use super::{Output, Rendered, WriteError, Writer};
-use crate::transform::markup::{dollar_math, escape_markdown_text, to_plain_text};
+use crate::markup::{dollar_math, escape_markdown_text, to_plain_text};
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;

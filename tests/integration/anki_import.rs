@@ -19,8 +19,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use flashdeck::anki::ids::{field_checksum, note_guid};
 use flashdeck::writers::apkg::fields::strip_html_preserving_media_filenames;
-use flashdeck::writers::apkg::ids::{field_checksum, note_guid};
 use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use tempfile::TempDir;

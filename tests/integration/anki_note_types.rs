@@ -464,7 +464,7 @@ fn outside_anki_cards_read_as_anki_renders_them(
     rendered: &BTreeMap<(String, u64), (String, String)>,
     dir: &Path,
 ) {
-    use flashdeck::transform::markup::{Layout, html_to_plain};
+    use flashdeck::markup::{Layout, html_to_plain};
     let quizlet = std::fs::read_to_string(dir.join("out/lang.quizlet.txt")).unwrap();
     let mut pairs = quizlet.lines();
     let mut compared = 0;

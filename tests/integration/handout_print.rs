@@ -37,10 +37,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use flashdeck::markup::to_plain_text;
 use flashdeck::model::CardType;
 use flashdeck::model::cloze;
 use flashdeck::pipeline::check;
-use flashdeck::transform::markup::to_plain_text;
 use flashdeck::transform::{build_deck, topic_tag};
 use flashdeck::validate::Rules;
 use flashdeck::writers::handout::without_typing_instruction;
@@ -230,11 +230,11 @@ fn probes(bank: &Path) -> Vec<Probe> {
                     &fields,
                     &card.tags,
                     &deck.name,
-                    flashdeck::transform::note_type::Cards::First,
+                    flashdeck::anki::note_type::Cards::First,
                 );
-                let text = flashdeck::transform::markup::html_to_plain(
+                let text = flashdeck::markup::html_to_plain(
                     &rendered[0].question,
-                    flashdeck::transform::markup::Layout::OneLine,
+                    flashdeck::markup::Layout::OneLine,
                 );
                 let topic_tag = card.topic.as_deref().map(topic_tag);
                 let footer: String = card

@@ -18,6 +18,7 @@ mod handouts_markdown;
 mod hostile_files;
 mod hostile_outputs;
 mod invalid_banks;
+mod layers;
 mod msrv;
 mod out_is_current;
 mod pandoc_routes;

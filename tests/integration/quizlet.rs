@@ -6,8 +6,8 @@ use crate::common;
 use std::path::Path;
 
 use common::{copy_dir, files_below, flashdeck, replace_images, repo, run};
+use flashdeck::markup::tex_to_text;
 use flashdeck::model::CardType;
-use flashdeck::transform::markup::tex_to_text;
 use flashdeck::transform::{Deck, DeckCard};
 use flashdeck::writers::quizlet::{self, QuizletWriter};
 use flashdeck::writers::{Rendered, Writer};

@@ -5,10 +5,10 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::fields::{note_fields, strip_html_preserving_media_filenames};
-use super::ids::{IdAllocator, field_checksum, note_guid, stable_id};
 use super::notetypes::{NOTE_TYPES, custom_id, custom_to_json, note_type};
+use crate::anki::ids::{IdAllocator, field_checksum, note_guid, stable_id};
+use crate::markup::{HtmlOptions, to_html};
 use crate::model::{CardType, cloze};
-use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, DeckCard};
 use crate::writers::rendered::{CardHtml, Rendered};
 

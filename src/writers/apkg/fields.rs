@@ -1,8 +1,8 @@
 //! Note fields as Anki stores them: HTML, and the stripped text Anki derives
 //! its sort field and duplicate checksum from.
 
+use crate::markup::{HtmlOptions, to_html};
 use crate::model::CardType;
-use crate::transform::markup::{HtmlOptions, to_html};
 use crate::transform::{Deck, DeckCard};
 
 /// The HTML of each field of `card`'s note, in note type field order.
@@ -34,11 +34,11 @@ pub fn note_fields(deck: &Deck, card: &DeckCard) -> Vec<String> {
             // The typed answer is compared with the field's text: keep it plain.
             // Plain text can still spell a `[sound:…]` once tags are gone
             // (`[sou</b>nd:…]`): only deck media may be named there too.
-            let answer = crate::transform::markup::to_plain_text(&card.answer);
+            let answer = crate::markup::to_plain_text(&card.answer);
             let answer = html_escape::encode_text(&answer);
             vec![
                 html(&card.question, false),
-                crate::transform::markup::rewrite_sound_tags(&answer, &media_url),
+                crate::markup::rewrite_sound_tags(&answer, &media_url),
                 extra,
                 references,
             ]
@@ -68,7 +68,7 @@ fn references_html(references: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("<br>");
     // Validation allows only http(s) references; the sanitizer has the last word.
-    crate::transform::markup::sanitize_html(&html)
+    crate::markup::sanitize_html(&html)
 }
 
 /// Anki's `strip_html_preserving_media_filenames`: media tags become their

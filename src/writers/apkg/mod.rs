@@ -6,7 +6,6 @@ mod collection;
 
 pub use collection::{INDEXES, PRAGMAS, TABLES};
 pub mod fields;
-pub mod ids;
 pub mod notetypes;
 
 use std::io::{Cursor, Write as _};
@@ -30,7 +29,8 @@ impl Writer for ApkgWriter {
         let deck = deck.deck();
         // A scratch file, not memory: SQLite pages for 100k notes would
         // otherwise sit in memory next to their zipped copy.
-        let scratch = crate::output::scratch_dir()
+        let scratch = out
+            .scratch()
             .map_err(|e| WriteError::Render(format!("cannot create a scratch folder: {e}")))?;
         let path = scratch.path().join("collection.anki2");
         collection::build(rendered, self.notetype_modified, &path)

@@ -5,10 +5,10 @@
 
 use serde_json::{Value, json};
 
-use super::ids::stable_id;
+use crate::anki::ids::stable_id;
+use crate::anki::note_type::NoteType as CustomNoteType;
 use crate::model::CardType;
 use crate::transform::Deck;
-use crate::transform::note_type::NoteType as CustomNoteType;
 
 /// Study-friendly card styling: readable type, left-aligned code, night mode,
 /// narrow screens.

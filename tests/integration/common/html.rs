@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flashdeck::transform::markup::STYLE_PROPERTIES;
+use flashdeck::markup::STYLE_PROPERTIES;
 
 /// A tag of serialized HTML: its name and attributes (values decoded).
 pub struct Element {

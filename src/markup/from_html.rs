@@ -11,7 +11,7 @@ use super::rewrite::escape_markdown_text;
 /// where the handout keeps them).
 ///
 /// ```
-/// use flashdeck::transform::markup::html_to_markdown;
+/// use flashdeck::markup::html_to_markdown;
 /// assert_eq!(html_to_markdown("<p>the <em>house</em></p><p>a*b</p>"), "the *house*\n\na\\*b");
 /// ```
 pub fn html_to_markdown(html: &str) -> String {

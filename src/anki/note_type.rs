@@ -159,13 +159,13 @@ impl Note {
             .zip(&self.fields)
             .map(|(field, value)| {
                 if value.html {
-                    crate::transform::markup::html_field_to_html(&value.text, media_url)
+                    crate::markup::html_field_to_html(&value.text, media_url)
                 } else if value.text.trim().is_empty() {
                     String::new()
                 } else {
-                    inline_paragraph(crate::transform::markup::to_html(
+                    inline_paragraph(crate::markup::to_html(
                         &value.text,
-                        &crate::transform::markup::HtmlOptions {
+                        &crate::markup::HtmlOptions {
                             media_url,
                             escape_braces: cloze_fields.contains(&field.name.as_str()),
                         },
@@ -181,7 +181,7 @@ impl Note {
 /// and a word typed in Anki's editor has no paragraph around it either.
 ///
 /// ```
-/// use flashdeck::transform::note_type::inline_paragraph;
+/// use flashdeck::anki::note_type::inline_paragraph;
 /// assert_eq!(inline_paragraph("<p>hablar</p>".into()), "hablar");
 /// assert_eq!(inline_paragraph("<p>a</p>\n<p>b</p>".into()), "<p>a</p>\n<p>b</p>");
 /// ```

@@ -169,7 +169,7 @@ impl Template {
     /// Reads `text`.
     ///
     /// ```
-    /// use flashdeck::transform::template::Template;
+    /// use flashdeck::anki::template::Template;
     /// assert!(Template::parse("{{#Example}}{{Example}}{{/Example}}").is_ok());
     /// assert!(Template::parse("{{#Example}}{{Example}}").is_err());
     /// ```
@@ -311,7 +311,7 @@ fn is_empty_with(nodes: &[Node], nonempty: &HashSet<&str>) -> bool {
 /// Anki's test for an empty field: only whitespace and `<br>`/`<div>` tags.
 ///
 /// ```
-/// use flashdeck::transform::template::field_is_empty;
+/// use flashdeck::anki::template::field_is_empty;
 /// assert!(field_is_empty(" <br> <div></div>\n"));
 /// assert!(!field_is_empty("<img src=\"a.png\">"));
 /// ```
@@ -500,7 +500,7 @@ fn cloze_only(text: &str, which: ClozeCard) -> String {
 
 /// HTML to text: tags dropped, entities decoded (Anki's `text:` filter).
 pub fn strip_html(html: &str) -> String {
-    let stripped = crate::transform::markup::strip_tags(html);
+    let stripped = crate::markup::strip_tags(html);
     html_escape::decode_html_entities(&stripped).into_owned()
 }
 

@@ -11,11 +11,14 @@
 use std::ops::Deref;
 use std::sync::OnceLock;
 
-use super::Format;
-use super::handout::{self, HandoutText};
-use super::quizlet::{self, Pair};
+pub mod handout_text;
+pub mod quizlet_pairs;
+
+use super::format::Format;
+use crate::markup::Layout;
 use crate::transform::Deck;
-use crate::transform::markup::Layout;
+use handout_text::HandoutText;
+use quizlet_pairs::Pair;
 
 /// A deck and its shared renderings. It reads as the deck itself (it
 /// dereferences to [`Deck`]); make one per deck and hand it to every writer.
@@ -88,20 +91,20 @@ impl<'d> Rendered<'d> {
         self.deck
     }
 
-    /// The Quizlet term/definition pairs in `layout` (see [`quizlet::pairs`]).
+    /// The Quizlet term/definition pairs in `layout` (see [`quizlet_pairs::pairs`]).
     pub fn quizlet_pairs(&self, layout: Layout) -> &[Pair] {
         let cell = match layout {
             Layout::OneLine => &self.one_line_pairs,
             Layout::Lines => &self.lines_pairs,
         };
-        cell.get_or_init(|| quizlet::pairs(self.deck, layout))
+        cell.get_or_init(|| quizlet_pairs::pairs(self.deck, layout))
     }
 
     /// Each card's question and answer as handout Markdown, with media paths
-    /// under `media/<deck>/` (see [`handout::handout_text`]), in card order.
+    /// under `media/<deck>/` (see [`handout_text::handout_text`]), in card order.
     pub fn handout_text(&self) -> &[HandoutText<'d>] {
         self.handout
-            .get_or_init(|| handout::handout_text(self.deck))
+            .get_or_init(|| handout_text::handout_text(self.deck))
     }
 }
 
@@ -145,11 +148,11 @@ mod tests {
         assert_eq!(rendered.quizlet_pairs(Layout::OneLine).as_ptr(), first);
         assert_eq!(
             rendered.quizlet_pairs(Layout::OneLine),
-            quizlet::pairs(&deck, Layout::OneLine).as_slice()
+            quizlet_pairs::pairs(&deck, Layout::OneLine).as_slice()
         );
         assert_eq!(
             rendered.handout_text(),
-            handout::handout_text(&deck).as_slice()
+            handout_text::handout_text(&deck).as_slice()
         );
         rendered.release_unneeded(&[Format::Quiz]);
         assert!(rendered.one_line_pairs.get().is_none());

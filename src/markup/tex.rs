@@ -241,7 +241,7 @@ fn push_escaped(out: &mut String, c: char) {
 /// `\frac{1}{2}` → `1⁄2`, `x_i` → `xᵢ`), or `None` for anything outside it.
 ///
 /// ```
-/// use flashdeck::transform::markup::tex_to_text;
+/// use flashdeck::markup::tex_to_text;
 /// assert_eq!(tex_to_text(r"A = \pi r^2").as_deref(), Some("A = πr²"));
 /// assert_eq!(tex_to_text(r"a \le b_{1}").as_deref(), Some("a ≤ b₁"));
 /// ```

@@ -109,8 +109,26 @@ fn filter_attribute<'u>(
             Some(_) => None,
         },
         a if LINK_ATTRIBUTES.contains(&a) => is_safe_url(value).then(|| value.into()),
-        _ => Some(value.into()),
+        // Not a URL (a title, an alt text), but a value that reads as a
+        // script URL has no business anywhere: a page's own script, or a
+        // tool that takes it for a link, could follow it.
+        _ => (!reads_as_script_url(value)).then(|| value.into()),
     }
+}
+
+/// Whether `value`, read as a browser reads a URL (whitespace and control
+/// characters inside the scheme ignored), starts with a scheme that runs
+/// script or makes a document: `javascript:`, `vbscript:`, `data:text`.
+fn reads_as_script_url(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text"]
+        .iter()
+        .any(|scheme| squeezed.starts_with(scheme))
 }
 
 fn builder() -> ammonia::Builder<'static> {
@@ -279,5 +297,14 @@ mod tests {
         assert!(!is_safe_url("JavaScript:alert(1)"));
         assert!(is_safe_url("media/x.png"));
         assert!(is_safe_url("https://x.org/a:b"));
+        // Found by the fuzzer: a title that reads as a script URL.
+        assert_eq!(
+            sanitize("<details title=\"java script:x()\">d</details>"),
+            "<details>d</details>"
+        );
+        assert_eq!(
+            sanitize("<details title=\"javascript is fun\">d</details>"),
+            "<details title=\"javascript is fun\">d</details>"
+        );
     }
 }
