@@ -15,9 +15,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v pdftotext && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
+{ command -v node && command -v npm; } >/dev/null 2>&1 || need+=(nodejs npm)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-print-deps: chromium, poppler-utils, DejaVu fonts and pandoc already installed"
+  echo "install-print-deps: chromium, poppler-utils, DejaVu fonts, pandoc and Node.js already installed"
   exit 0
 fi
 
@@ -25,10 +26,10 @@ manual() {
   echo "install-print-deps: cannot install ${need[*]} here ($1)." >&2
   echo "  The print and browser tests need: a headless Chromium on PATH as \`chromium\`," >&2
   echo "  poppler's pdftotext/pdfinfo/pdftoppm, and the DejaVu fonts." >&2
-  echo "  pandoc (the quiz sheet's pandoc routes)." >&2
-  echo "  Debian/Ubuntu: sudo apt-get install chromium poppler-utils fonts-dejavu-core pandoc" >&2
-  echo "  Fedora:        sudo dnf install chromium poppler-utils dejavu-sans-fonts pandoc" >&2
-  echo "  macOS:         brew install --cask chromium && brew install poppler pandoc" >&2
+  echo "  pandoc (the quiz sheet's pandoc routes), Node.js and npm (markdown-it)." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install chromium poppler-utils fonts-dejavu-core pandoc nodejs npm" >&2
+  echo "  Fedora:        sudo dnf install chromium poppler-utils dejavu-sans-fonts pandoc nodejs npm" >&2
+  echo "  macOS:         brew install --cask chromium && brew install poppler pandoc node" >&2
   exit 1
 }
 

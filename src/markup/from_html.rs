@@ -5,8 +5,6 @@
 //! else keeps its text. All text is escaped, so nothing in a field becomes
 //! Markdown syntax by accident.
 
-use super::rewrite::escape_markdown_text;
-
 /// Markdown for `html` (sanitized HTML with media paths already pointing
 /// where the handout keeps them).
 ///
@@ -243,6 +241,30 @@ fn tidy(markdown: &str) -> String {
         }
         blank = 0;
         out.push_str(l);
+    }
+    out
+}
+
+/// `text` as Markdown that shows exactly that text: punctuation that Markdown
+/// or HTML would act on is backslash-escaped, line breaks and other control
+/// characters become spaces.
+pub fn escape_markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            // As references, not `\[`, `\]`, `\\`: a backslash before a
+            // bracket or parenthesis would open MathJax (`\[ … \]`).
+            '\\' => out.push_str("&#92;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            // Parentheses and `!` act only next to brackets, which are escaped.
+            '`' | '*' | '_' | '<' | '>' | '&' | '|' | '~' | '$' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push(' '),
+            c => out.push(c),
+        }
     }
     out
 }

@@ -1,19 +1,19 @@
 //! Markdown, the language of every text field, turned into what each output
-//! needs: HTML for Anki and the print page, one-line plain text for Quizlet,
-//! and Markdown with media paths rewritten for the handouts.
+//! needs: HTML for Anki and the print page ([`to_html`]), one-line plain text
+//! for Quizlet ([`to_plain`]), and the Markdown sheets' own Markdown
+//! ([`sheet`]); HTML and TeX helpers beside them.
 
 mod from_html;
 mod highlight;
 mod html;
 mod plain;
-mod rewrite;
 mod sanitize;
+pub mod sheet;
 mod tex;
 
-pub use from_html::html_to_markdown;
+pub use from_html::{escape_markdown_text, html_to_markdown};
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, html_to_plain, to_plain, to_plain_text};
-pub use rewrite::{dollar_math, escape_markdown_text, neutralize_markdown, to_handout_markdown};
 pub use sanitize::{
     STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, sanitize as sanitize_html,
 };
@@ -37,16 +37,14 @@ const MATH_CLOSE: char = '\u{E001}';
 /// MathJax `\( … \)` and `\[ … \]` would lose their backslashes to Markdown's
 /// escape rules. They are swapped for private-use placeholders before parsing
 /// and put back after rendering.
-struct ProtectedMath {
-    text: String,
+struct ProtectedMath<'m> {
+    text: std::borrow::Cow<'m, str>,
     math: Vec<String>,
 }
 
-/// A MathJax segment: its byte range (delimiters included), the TeX inside,
-/// and whether it is display math (`\[ … \]`).
+/// A MathJax segment: its byte range, delimiters included.
 struct MathSegment {
     range: std::ops::Range<usize>,
-    display: bool,
 }
 
 /// Every `\( … \)` and `\[ … \]` in `markdown`, in order.
@@ -56,9 +54,9 @@ fn math_segments(markdown: &str) -> Vec<MathSegment> {
     // Backslashes are rare in cards: jump from one to the next.
     while let Some(at) = markdown[from..].find('\\') {
         let start = from + at;
-        let (close, display) = match markdown.as_bytes().get(start + 1) {
-            Some(b'(') => ("\\)", false),
-            Some(b'[') => ("\\]", true),
+        let close = match markdown.as_bytes().get(start + 1) {
+            Some(b'(') => "\\)",
+            Some(b'[') => "\\]",
             _ => {
                 from = start + 1;
                 continue;
@@ -68,20 +66,25 @@ fn math_segments(markdown: &str) -> Vec<MathSegment> {
             break;
         };
         let end = start + 2 + len + close.len();
-        found.push(MathSegment {
-            range: start..end,
-            display,
-        });
+        found.push(MathSegment { range: start..end });
         from = end;
     }
     found
 }
 
-fn protect_math(markdown: &str) -> ProtectedMath {
+fn protect_math(markdown: &str) -> ProtectedMath<'_> {
+    let segments = math_segments(markdown);
+    if segments.is_empty() {
+        // Most fields hold no math: no copy.
+        return ProtectedMath {
+            text: std::borrow::Cow::Borrowed(markdown),
+            math: Vec::new(),
+        };
+    }
     let mut text = String::with_capacity(markdown.len());
     let mut math = Vec::new();
     let mut last = 0;
-    for segment in math_segments(markdown) {
+    for segment in segments {
         text.push_str(&markdown[last..segment.range.start]);
         text.push(MATH_OPEN);
         text.push_str(&math.len().to_string());
@@ -90,10 +93,13 @@ fn protect_math(markdown: &str) -> ProtectedMath {
         last = segment.range.end;
     }
     text.push_str(&markdown[last..]);
-    ProtectedMath { text, math }
+    ProtectedMath {
+        text: std::borrow::Cow::Owned(text),
+        math,
+    }
 }
 
-impl ProtectedMath {
+impl ProtectedMath<'_> {
     /// Puts the math back into `rendered`, passing each through `escape`.
     fn restore(&self, rendered: &str, escape: impl Fn(&str) -> String) -> String {
         if self.math.is_empty() {
@@ -209,6 +215,15 @@ fn rewrite_sources(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> St
 /// assembled by rendering, say from `[sou<!-- -->nd:…]`), to text Anki does
 /// not play.
 pub fn rewrite_sound_tags(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    replace_sound_tags(html, &|name| {
+        media_url(name).map(|url| format!("[sound:{}]", html_escape::encode_text(&url)))
+    })
+}
+
+/// Replaces each `[sound:NAME]` of sanitized HTML with what `replace` makes
+/// of NAME (entities decoded), which must be HTML text; where it makes
+/// nothing, the tag is made inert (`&#91;sound:`).
+pub fn replace_sound_tags(html: &str, replace: &dyn Fn(&str) -> Option<String>) -> String {
     if !html.contains("[sound:") {
         return html.to_string();
     }
@@ -218,15 +233,13 @@ pub fn rewrite_sound_tags(html: &str, media_url: &dyn Fn(&str) -> Option<String>
         out.push_str(&rest[..i]);
         let after = &rest[i + 7..];
         let end = after.find(']');
-        let mapped = end.and_then(|end| {
+        let replaced = end.and_then(|end| {
             let name = html_escape::decode_html_entities(&after[..end]);
-            media_url(&name)
+            replace(&name)
         });
-        match (mapped, end) {
-            (Some(url), Some(end)) => {
-                out.push_str("[sound:");
-                out.push_str(&html_escape::encode_text(&url));
-                out.push(']');
+        match (replaced, end) {
+            (Some(replacement), Some(end)) => {
+                out.push_str(&replacement);
                 rest = &after[end + 1..];
             }
             _ => {

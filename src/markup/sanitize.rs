@@ -236,27 +236,6 @@ pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
     removed
 }
 
-/// Cleans one raw-HTML piece of Markdown (often a lone opening or closing
-/// tag), for Markdown outputs that keep the rest of the text as written.
-pub fn sanitize_piece(piece: &str) -> String {
-    let trimmed = piece.trim();
-    if let Some(name) = trimmed.strip_prefix("</") {
-        let name = name.trim_end_matches('>').trim().to_ascii_lowercase();
-        let kept = kept_tags().contains(name.as_str());
-        return if kept {
-            piece.to_string()
-        } else {
-            String::new()
-        };
-    }
-    let cleaned = sanitize(piece);
-    // ammonia closes what it opens; the closing tag follows later in the Markdown.
-    match (trimmed.contains("</"), cleaned.rfind("</")) {
-        (false, Some(at)) if cleaned.ends_with('>') => cleaned[..at].to_string(),
-        _ => cleaned,
-    }
-}
-
 /// What a raw-HTML piece does to "inside <script> or <style>", whose text is
 /// not content: `Some(true)` opens one, `Some(false)` closes one (or holds a
 /// whole one), `None` is any other tag.
@@ -288,12 +267,13 @@ mod tests {
 
     #[test]
     fn pieces_lose_scripts_and_handlers_but_keep_safe_tags() {
-        assert_eq!(sanitize_piece("<script>"), "");
-        assert_eq!(sanitize_piece("</script>"), "");
-        assert_eq!(sanitize_piece("<span onclick=\"alert(1)\">"), "<span>");
-        assert_eq!(sanitize_piece("</span>"), "</span>");
-        assert_eq!(sanitize_piece("<b>x</b>"), "<b>x</b>");
-        assert!(!sanitize_piece("<a href=\"javascript:alert(1)\">").contains("javascript"));
+        assert_eq!(sanitize("<script>x</script>"), "");
+        assert_eq!(
+            sanitize("<span onclick=\"alert(1)\">a</span>"),
+            "<span>a</span>"
+        );
+        assert_eq!(sanitize("<b>x</b>"), "<b>x</b>");
+        assert!(!sanitize("<a href=\"javascript:alert(1)\">a</a>").contains("javascript"));
         assert!(!is_safe_url("JavaScript:alert(1)"));
         assert!(is_safe_url("media/x.png"));
         assert!(is_safe_url("https://x.org/a:b"));

@@ -1,18 +1,17 @@
 //! What the three handouts share: cards grouped by topic and numbered once,
 //! the sheets' media, their header and question headings.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::output::Output;
 use super::rendered::Rendered;
 pub use super::rendered::handout_text::{
-    HandoutText, handout_text, markdown_media_path, without_typing_instruction,
+    HandoutText, Side, handout_text, markdown_media_path, without_typing_instruction,
 };
-use std::fmt::Write as _;
-
-use crate::markup::{
-    dollar_math, escape_markdown_text, is_safe_url, neutralize_markdown, to_handout_markdown,
-};
+use super::rendered::sheet_cards::SheetCard;
+use crate::markup::is_safe_url;
+use crate::markup::sheet::{escape_text, push_code_span};
 use crate::transform::{Deck, DeckCard};
 
 /// Cards whose handout blocks are rendered at a time (on every core) before
@@ -23,7 +22,7 @@ pub const CARD_BATCH: usize = 4096;
 /// Cards without a topic are grouped under this heading, after the others.
 pub const NO_TOPIC: &str = "Other";
 
-/// A numbered card with its question and answer as Markdown.
+/// A numbered card with its question and answer.
 pub struct Item<'a> {
     /// 1-based number, the same on the study sheet, quiz and answer key.
     pub number: usize,
@@ -31,10 +30,10 @@ pub struct Item<'a> {
     pub index: usize,
     /// The card.
     pub card: &'a DeckCard,
-    /// Markdown of the prompt (cloze: the text with blanks).
-    pub question: &'a str,
-    /// Markdown of the answer (cloze: the text with the deletions in bold).
-    pub answer: &'a str,
+    /// The prompt (cloze: the text with blanks).
+    pub question: &'a Side<'a>,
+    /// The answer (cloze: the text with the deletions in bold).
+    pub answer: &'a Side<'a>,
 }
 
 /// A topic and its cards.
@@ -96,23 +95,28 @@ pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
 }
 
 /// Appends each section to a Markdown sheet: its `## topic` heading, then
-/// `block` of each of its cards. The blocks are made on every core, a batch
-/// at a time, and join the sheet in order.
-pub fn push_sections(
+/// the block `block` makes of each of its cards. The blocks are made on
+/// every core, a batch at a time, and join the sheet in order; what else
+/// `block` gives for each card (the quiz's answer-key entry) is returned,
+/// in order.
+pub fn push_sections<T: Send>(
     md: &mut String,
     sections: &[Section<'_>],
-    block: impl Fn(&Item<'_>) -> String + Sync,
-) {
+    block: impl Fn(&Item<'_>) -> (String, T) + Sync,
+) -> Vec<T> {
     let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
     let mut blocks = crate::parallel_map_batched(&items, CARD_BATCH, |item| block(item));
+    let mut kept = Vec::with_capacity(items.len());
     for s in sections {
         md.push_str("\n## ");
-        md.push_str(&escape_markdown_text(&s.topic));
+        md.push_str(&escape_text(&s.topic));
         md.push('\n');
-        for block in blocks.by_ref().take(s.items.len()) {
+        for (block, also) in blocks.by_ref().take(s.items.len()) {
             md.push_str(&block);
+            kept.push(also);
         }
     }
+    kept
 }
 
 /// Room for a Markdown sheet of `sections`: the cards' text, tags and
@@ -138,16 +142,15 @@ pub fn sheet_capacity(sections: &[Section<'_>], per_card: usize) -> usize {
     text + text / 4 + (1 << 16)
 }
 
-/// Writes a Markdown sheet, `<deck>.<suffix>`, made safe for viewers that
-/// render raw HTML ([`neutralize_markdown`]), and the media files it
-/// references (both sheets ship them; the output keeps the first).
+/// Writes a Markdown sheet, `<deck>.<suffix>`, and the media files it
+/// references (both sheets ship them; the output keeps the first). The
+/// sheet is safe as it is: every card's text went through [`SheetText`].
 pub fn write_sheet(
     deck: &Deck,
     suffix: &str,
     markdown: String,
     out: &mut dyn Output,
 ) -> std::io::Result<()> {
-    let markdown = neutralize_markdown(markdown);
     let path = PathBuf::from(format!("{}.{suffix}", deck.id));
     out.file(&path, &mut |sink| sink.write_all(markdown.as_bytes()))?;
     for media in &deck.media {
@@ -157,38 +160,43 @@ pub fn write_sheet(
     Ok(())
 }
 
-/// `text` as an inline code span, fenced with more backticks than it holds
-/// (so a backtick in a tag cannot end the span and start Markdown or HTML).
-pub fn code_span(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    format!("{fence}{pad}{flat}{pad}{fence}")
-}
-
-/// A reference as an autolink when it is a plain http(s) URL, else as code.
-pub fn autolink(url: &str) -> String {
-    let plain = is_safe_url(url)
-        && url.contains("://")
-        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
-    if plain {
-        format!("<{url}>")
-    } else {
-        code_span(url)
+/// A card's tags as code spans and its references (plain http(s) URLs as
+/// autolinks, others as code), on two lines, for the sheets.
+pub fn push_tags_and_references(md: &mut String, card: &DeckCard) {
+    if !card.tags.is_empty() {
+        md.push_str("\n*Tags:*");
+        for tag in &card.tags {
+            md.push(' ');
+            push_code_span(md, tag, false);
+        }
+    }
+    if !card.references.is_empty() {
+        md.push_str(if card.tags.is_empty() { "\n" } else { "  \n" });
+        md.push_str("*References:*");
+        for (i, url) in card.references.iter().enumerate() {
+            md.push_str(if i == 0 { " " } else { " · " });
+            let plain = is_safe_url(url)
+                && url.contains("://")
+                && !url.contains(|c: char| {
+                    c.is_whitespace() || c.is_control() || c == '<' || c == '>'
+                });
+            if plain {
+                md.push('<');
+                md.push_str(url);
+                md.push('>');
+            } else {
+                push_code_span(md, url, false);
+            }
+        }
+    }
+    if !card.tags.is_empty() || !card.references.is_empty() {
+        md.push('\n');
     }
 }
 
 /// `# Title`, the date line and the description, shared by both Markdown sheets.
 pub fn header(md: &mut String, deck: &Deck, kind: &str) {
-    let _ = writeln!(md, "# {}\n", escape_markdown_text(&deck.name));
+    let _ = writeln!(md, "# {}\n", escape_text(&deck.name));
     let count = deck.cards.len();
     let mut line = format!(
         "*{kind} · {count} card{}",
@@ -199,23 +207,22 @@ pub fn header(md: &mut String, deck: &Deck, kind: &str) {
     }
     let _ = writeln!(md, "{line}*\n");
     if let Some(description) = &deck.description {
-        let description = to_handout_markdown(description, &|name| {
-            deck.media_name(name)
-                .map(|name| markdown_media_path(deck, name))
-        });
-        let _ = writeln!(md, "{}\n", dollar_math(&description).trim_end());
+        let description = Side::Markdown(description.as_str().into()).sheet_text(deck);
+        if !description.is_empty() {
+            let _ = writeln!(md, "{}\n", description.to_markdown());
+        }
     }
 }
 
-/// `### N. Question` when the question fits a heading, else `### Question N`
-/// followed by the full Markdown.
-pub fn question_heading(md: &mut String, number: usize, question: &str) {
-    match single_line(question) {
+/// `### N. Question` when the question is one paragraph, else
+/// `### Question N` followed by the question's blocks.
+pub fn question_heading(md: &mut String, number: usize, card: &SheetCard<'_>) {
+    match card.question_line() {
         Some(line) => {
             let _ = writeln!(md, "\n### {number}. {line}");
         }
         None => {
-            let _ = writeln!(md, "\n### Question {number}\n\n{}", question.trim_end());
+            let _ = writeln!(md, "\n### Question {number}\n\n{}", card.question);
         }
     }
 }
@@ -231,20 +238,6 @@ pub fn anchor(heading: &str) -> String {
             _ => None,
         })
         .collect()
-}
-
-/// A Markdown prompt as one heading line when it is a single paragraph
-/// (keeping inline code and emphasis), else `None`.
-pub fn single_line(markdown: &str) -> Option<String> {
-    let trimmed = markdown.trim();
-    let is_plain_paragraph = !trimmed.contains("\n\n")
-        && !trimmed.contains("```")
-        && !trimmed.lines().any(|l| {
-            let l = l.trim_start();
-            l.starts_with(['-', '*', '+', '>', '#', '|'])
-                || l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ")
-        });
-    is_plain_paragraph.then(|| trimmed.lines().map(str::trim).collect::<Vec<_>>().join(" "))
 }
 
 /// Formats Unix seconds as `YYYY-MM-DD` (UTC), for the handouts' date line.
@@ -271,10 +264,5 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01");
         assert_eq!(iso_date(1_764_028_800), "2025-11-25");
         assert_eq!(anchor("Models and the ORM"), "models-and-the-orm");
-        assert_eq!(
-            single_line("What is `reverse()`\nfor?").as_deref(),
-            Some("What is `reverse()` for?")
-        );
-        assert_eq!(single_line("Two\n\nparas"), None);
     }
 }

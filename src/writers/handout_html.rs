@@ -20,9 +20,11 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use super::handout::{CARD_BATCH, Item, iso_date, markdown_media_path, sections};
+use super::handout::{CARD_BATCH, Item, Side, iso_date, sections};
 use super::{Output, Rendered, WriteError, Writer};
-use crate::markup::{HtmlOptions, sanitize_html, tex_to_html, to_html};
+use crate::markup::{
+    HtmlOptions, html_field_to_html, replace_sound_tags, sanitize_html, tex_to_html, to_html,
+};
 use crate::transform::topic_tag;
 
 /// Writes the print-ready HTML page.
@@ -41,34 +43,37 @@ impl Writer for HandoutHtmlWriter {
                 base64::engine::general_purpose::STANDARD.encode(bytes)
             ))
         };
-        // The description is rendered straight from the bank's Markdown; the
-        // cards from the handout Markdown the sheets share, whose media
-        // point under `media/<deck>/`.
-        let description_media = |written: &str| deck.media_name(written).and_then(data_uri);
-        let sheet_prefix = markdown_media_path(deck, "");
-        let card_media = |written: &str| {
-            description_media(written).or_else(|| {
-                written
-                    .strip_prefix(sheet_prefix.as_str())
-                    .and_then(data_uri)
-            })
+        // Media as the bank writes them (Markdown) or by their packaged
+        // names (cards rendered from templates): images embedded, sounds by
+        // name (paper plays nothing: `▶ name` is shown, see `show_sounds`).
+        let page_media = |name: &str| {
+            if is_sound(name) {
+                deck.media_bytes(name).map(|_| name.to_string())
+            } else {
+                data_uri(name)
+            }
         };
-        let render_with = |md: &str, media_url: &(dyn Fn(&str) -> Option<String> + Sync)| {
-            typeset(to_html(
+        let written_media = |written: &str| deck.media_name(written).and_then(page_media);
+        let render_markdown = |md: &str| {
+            typeset(show_sounds(to_html(
                 md,
                 &HtmlOptions {
-                    media_url,
+                    media_url: &written_media,
                     escape_braces: false,
                 },
-            ))
+            )))
         };
-        // A card's field as the page shows it: the .apkg's HTML when it kept
-        // it and the page's Markdown is the card's own, else rendered here.
-        let field = |md: &str, card_md: &str, kept: Option<&String>| match kept {
-            Some(html) if same_rendering(md, card_md, html) => typeset(html.clone()),
-            _ => render_with(md, &card_media),
+        // A card's side as the page shows it: the .apkg's HTML when it kept
+        // it and the side is the card's own Markdown, else rendered here;
+        // a card rendered from its templates is sanitized like any field.
+        let field = |side: &Side<'_>, card_md: &str, kept: Option<&String>| match side {
+            Side::Markdown(md) => match kept {
+                Some(html) if same_rendering(md, card_md, html) => typeset(html.clone()),
+                _ => render_markdown(md),
+            },
+            Side::Html(html) => typeset(show_sounds(html_field_to_html(html, &page_media))),
         };
-        let render = |md: &str| render_with(md, &description_media);
+        let render = |md: &str| render_markdown(md);
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
         // `::` separates Anki subdecks; on paper a path reads better.
         let name = deck
@@ -293,6 +298,23 @@ fn typeset_math(html: &str) -> String {
     out
 }
 
+/// Whether a media file is played rather than shown.
+fn is_sound(name: &str) -> bool {
+    let mime = mime_type(name);
+    mime.starts_with("audio/") || mime.starts_with("video/")
+}
+
+/// Anki's `[sound:name]` (left in the sanitized HTML as text) as `▶ name`:
+/// a printed page plays nothing, but shows what the card plays.
+fn show_sounds(html: String) -> String {
+    if !html.contains("[sound:") {
+        return html;
+    }
+    replace_sound_tags(&html, &|name| {
+        Some(format!("▶ {}", html_escape::encode_text(name)))
+    })
+}
+
 fn mime_type(name: &str) -> &'static str {
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
@@ -302,8 +324,13 @@ fn mime_type(name: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "webp" => "image/webp",
         "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
+        "ogg" | "oga" => "audio/ogg",
         "wav" => "audio/wav",
+        "m4a" | "aac" => "audio/mp4",
+        "flac" => "audio/flac",
+        "opus" => "audio/opus",
+        "webm" => "video/webm",
+        "mp4" => "video/mp4",
         _ => "application/octet-stream",
     }
 }

@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 
 use super::handout::{
-    CARD_BATCH, Item, header, push_sections, question_heading, sections, sheet_capacity,
-    write_sheet,
+    Item, header, push_sections, question_heading, sections, sheet_capacity, write_sheet,
 };
+use super::rendered::sheet_cards::SheetCard;
 use super::{Output, Rendered, WriteError, Writer};
-use crate::markup::{dollar_math, escape_markdown_text, to_plain_text};
+use crate::markup::sheet::escape_text;
 
 /// Writes the Markdown quiz sheet with its answer key.
 pub struct QuizSheetWriter;
@@ -24,11 +24,13 @@ impl Writer for QuizSheetWriter {
         md.push_str("Write your answer on the lines under each question (there are about as many as the answer needs), then check it against the answer key at the end.\n");
         // Each card's question (with lines to write on), then each card's
         // answer-key entry.
-        push_sections(&mut md, &sections, question_block);
+        let cards = deck.sheet_cards();
+        push_sections(&mut md, &sections, |item| {
+            (question_block(item, &cards[item.index]), ())
+        });
         let _ = write!(md, "\n{PAGE_BREAK}\n\n## Answer key\n");
-        let items: Vec<&Item<'_>> = sections.iter().flat_map(|s| &s.items).collect();
-        for key in crate::parallel_map_batched(&items, CARD_BATCH, |item| key_block(item)) {
-            md.push_str(&key);
+        for item in sections.iter().flat_map(|s| &s.items) {
+            key_block(&mut md, item, &cards[item.index]);
         }
         write_sheet(deck, "quiz.md", md, out)?;
         Ok(())
@@ -36,43 +38,45 @@ impl Writer for QuizSheetWriter {
 }
 
 /// A card's question with lines to write on.
-fn question_block(item: &Item<'_>) -> String {
-    let mut question = String::new();
-    question_heading(&mut question, item.number, &dollar_math(item.question));
-    question.push_str("\nAnswer:\n");
+fn question_block(item: &Item<'_>, card: &SheetCard<'_>) -> String {
+    let mut block = String::new();
+    question_heading(&mut block, item.number, card);
+    block.push_str("\nAnswer:\n");
     // Thematic breaks: ruled lines to write on, in every renderer
     // (GitHub, CommonMark, Python-Markdown, pandoc) and on paper.
-    for _ in 0..answer_lines(item.answer) {
-        question.push_str("\n___\n");
+    for _ in 0..answer_lines(card.answer_words) {
+        block.push_str("\n___\n");
     }
-    question
+    block
 }
 
 /// A card's entry in the answer key.
-fn key_block(item: &Item<'_>) -> String {
-    format!(
-        "\n### {}. {}\n\n{}\n",
+fn key_block(md: &mut String, item: &Item<'_>, card: &SheetCard<'_>) {
+    let _ = writeln!(
+        md,
+        "\n### {}. {}",
         item.number,
-        escape_markdown_text(&short_question(item.question)),
-        dollar_math(item.answer).trim()
-    )
+        escape_text(&short_question(&card.question_plain))
+    );
+    if !card.answer.is_empty() {
+        let _ = writeln!(md, "\n{}", card.answer);
+    }
 }
 
 /// Words a handwritten line holds, about.
 const WORDS_PER_LINE: usize = 10;
 
-/// Lines of room for an answer: about one per ten words, between 2 and 12.
-fn answer_lines(answer_markdown: &str) -> usize {
-    let words = to_plain_text(answer_markdown).split_whitespace().count();
+/// Lines of room for an answer of `words` words: about one per ten,
+/// between 2 and 12.
+fn answer_lines(words: usize) -> usize {
     words.div_ceil(WORDS_PER_LINE).clamp(2, 12)
 }
 
-/// The question as one short line for the answer key's heading: plain text,
-/// cut at a word boundary after about 80 characters.
-fn short_question(question_markdown: &str) -> String {
+/// The question (its plain text) as one short line for the answer key's
+/// heading, cut at a word boundary after about 80 characters.
+fn short_question(question: &str) -> String {
     const MAX: usize = 80;
-    let plain = to_plain_text(question_markdown);
-    let plain = plain.trim();
+    let plain = question.trim();
     if plain.chars().count() <= MAX {
         return plain.to_string();
     }
@@ -96,11 +100,11 @@ mod tests {
 
     #[test]
     fn room_grows_with_the_answer_and_the_key_repeats_the_question() {
-        assert_eq!(answer_lines("Yes."), 2);
-        assert_eq!(answer_lines(&"word ".repeat(100)), 10);
-        assert_eq!(answer_lines(&"word ".repeat(1000)), 12);
+        assert_eq!(answer_lines(1), 2);
+        assert_eq!(answer_lines(100), 10);
+        assert_eq!(answer_lines(1000), 12);
         assert_eq!(
-            short_question("What is `reverse()` for?"),
+            short_question("What is reverse() for?"),
             "What is reverse() for?"
         );
         let long = short_question(&"many words here ".repeat(20));

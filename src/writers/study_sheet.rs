@@ -4,11 +4,12 @@
 use std::fmt::Write as _;
 
 use super::handout::{
-    Item, autolink, code_span, header, push_sections, question_heading, sections, sheet_capacity,
-    write_sheet,
+    Item, header, push_sections, push_tags_and_references, question_heading, sections,
+    sheet_capacity, write_sheet,
 };
+use super::rendered::sheet_cards::SheetCard;
 use super::{Output, Rendered, WriteError, Writer};
-use crate::markup::{dollar_math, escape_markdown_text};
+use crate::markup::sheet::escape_text;
 
 /// Writes the Markdown study sheet.
 pub struct StudySheetWriter;
@@ -23,30 +24,30 @@ impl Writer for StudySheetWriter {
             let _ = writeln!(
                 md,
                 "- [{}](#{}) ({})",
-                escape_markdown_text(&s.topic),
+                escape_text(&s.topic),
                 s.anchor,
                 s.items.len()
             );
         }
-        push_sections(&mut md, &sections, card_block);
+        let cards = deck.sheet_cards();
+        push_sections(&mut md, &sections, |item| {
+            (card_block(item, &cards[item.index]), ())
+        });
         write_sheet(deck, "md", md, out)?;
         Ok(())
     }
 }
 
 /// A card on the study sheet: its numbered question, answer, tags and references.
-fn card_block(item: &Item<'_>) -> String {
-    let mut md = String::new();
-    question_heading(&mut md, item.number, &dollar_math(item.question));
-    let _ = write!(md, "\n{}\n", dollar_math(item.answer).trim_end());
-    let card = item.card;
-    let tags: Vec<String> = card.tags.iter().map(|t| code_span(t)).collect();
-    let _ = write!(md, "\n*Tags:* {}", tags.join(" "));
-    if !card.references.is_empty() {
-        let links: Vec<String> = card.references.iter().map(|r| autolink(r)).collect();
-        let _ = write!(md, "  \n*References:* {}", links.join(" · "));
+fn card_block(item: &Item<'_>, sheet: &SheetCard<'_>) -> String {
+    let mut md = String::with_capacity(sheet.question.len() + sheet.answer.len() + 160);
+    question_heading(&mut md, item.number, sheet);
+    if !sheet.answer.is_empty() {
+        md.push('\n');
+        md.push_str(&sheet.answer);
+        md.push('\n');
     }
-    md.push('\n');
+    push_tags_and_references(&mut md, item.card);
     md
 }
 

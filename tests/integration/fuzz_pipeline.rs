@@ -18,6 +18,7 @@ use crate::common;
 use std::path::Path;
 
 use common::html::{apkg_fields, dom_problems, markdown_to_html};
+use common::renderers::LeakServer;
 use flashdeck::pipeline::{BuildFailure, BuildOptions, build, check};
 use flashdeck::transform::Filter;
 use flashdeck::validate::Rules;
@@ -65,6 +66,29 @@ const PIECES: &[&str] = &[
     "'",
     "\\",
     "é ü 漢字 ",
+    // What Markdown renderers other than CommonMark read as syntax.
+    "`x`{=html}",
+    "{: onclick=\"x()\"}",
+    "\n::: {.x}\n",
+    "\n---\ntitle: x\n---\n",
+    "| a | b |\n|---|---|\n",
+    "~~~\n",
+    "$x<img src=x onerror=x()>$",
+    "$$",
+    "javascript:x()",
+    "<https://example.org>",
+    "\n# ",
+    "\n1. ",
+    "\n- ",
+    "\n> ",
+    "\n    indented\n",
+    "*",
+    "_",
+    "&",
+    "[",
+    "]",
+    "\u{5d0}\u{5d1} \u{627}\u{644} ",
+    "e\u{301} \u{1f600} \u{1d400} ",
 ];
 
 /// Pieces that often make a bank invalid (cloze syntax, control characters):
@@ -184,6 +208,10 @@ fn check_outputs(out: &Path) -> Vec<String> {
     }
     for sheet in ["fuzz.md", "fuzz.quiz.md"] {
         if let Ok(md) = std::fs::read_to_string(out.join(sheet)) {
+            // Read as CommonMark, no HTML from a card, no unsafe link.
+            for found in crate::sheet_renderers::raw_html_in_sheet(&md) {
+                problems.push(format!("{sheet}: {found}"));
+            }
             let html = format!("<html><body>{}</body></html>", markdown_to_html(&md));
             problems.extend(
                 dom_problems(&html, 0, leak)
@@ -207,6 +235,86 @@ fn check_outputs(out: &Path) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Builds a generated bank into `out`; `false` when the bank is invalid
+/// (the property test above checks what happens then).
+fn build_valid(yaml: &str, dir: &Path) -> bool {
+    std::fs::create_dir_all(dir.join("media")).unwrap();
+    std::fs::write(dir.join("media/dot.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let path = dir.join("fuzz.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let report = check(std::slice::from_ref(&path), &Rules::default());
+    if report.diagnostics.has_errors() {
+        return false;
+    }
+    let options = BuildOptions {
+        banks: vec![path.clone()],
+        out_dir: dir.join("out"),
+        formats: vec![Format::Markdown, Format::Quiz],
+        filter: Filter::default(),
+        rules: Rules::default(),
+        deny_warnings: false,
+        locked: false,
+        writer_options: WriterOptions::default(),
+    };
+    build(report, &options).is_ok()
+}
+
+/// Generated banks' sheets, rendered by every renderer people use and
+/// loaded in Chromium (see `sheet_renderers.rs`): the same cases every run
+/// (a fixed seed), `FUZZ_RENDER_CASES` of them (default 100: each sheet
+/// makes six renderings, and Chromium takes about 20 ms a frame).
+#[test]
+fn generated_sheets_run_nothing_in_any_renderer() {
+    use proptest::strategy::ValueTree as _;
+    use proptest::test_runner::TestRunner;
+    let count: usize = std::env::var("FUZZ_RENDER_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    let mut runner = TestRunner::deterministic();
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = Vec::new();
+    let mut banks = Vec::new();
+    let mut tried = 0;
+    while banks.len() < count && tried < count * 4 {
+        tried += 1;
+        let yaml = bank().new_tree(&mut runner).unwrap().current();
+        let case = dir.path().join(format!("case{tried}"));
+        if !build_valid(&yaml, &case) {
+            continue;
+        }
+        for sheet in ["fuzz.md", "fuzz.quiz.md"] {
+            sheets.push(case.join("out").join(sheet));
+        }
+        banks.push((case, yaml));
+    }
+    assert!(
+        banks.len() * 2 >= count,
+        "only {} of {tried} generated banks were valid",
+        banks.len()
+    );
+    let server = LeakServer::start();
+    let problems = crate::sheet_renderers::problems_in_every_renderer(&sheets, &server);
+    // Each problem names its sheet's case folder: show that case's bank.
+    let shown: Vec<String> = problems
+        .iter()
+        .take(20)
+        .map(|p| {
+            let bank = banks
+                .iter()
+                .find(|(case, _)| p.starts_with(&format!("{}/", case.display())))
+                .map_or("", |(_, yaml)| yaml.as_str());
+            format!("{p}\n--- bank:\n{bank}")
+        })
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        shown.join("\n")
+    );
 }
 
 fn cases() -> u32 {

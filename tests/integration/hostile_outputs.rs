@@ -3,10 +3,11 @@
 //! Chromium, which runs whatever scripts survive:
 //!
 //! - the print page `<deck>.html`, as written;
-//! - the Markdown sheets `<deck>.md` and `<deck>.quiz.md`, rendered with raw
-//!   HTML kept (as editors' previews and pandoc do), with the Anki fields of
-//!   `<deck>.apkg` (read from the package's SQLite) and the note types' CSS,
-//!   as Anki's card view puts them into a page, on one page per deck.
+//! - the Anki fields of `<deck>.apkg` (read from the package's SQLite) with
+//!   the note types' CSS, as Anki's card view puts them into a page.
+//!
+//! The Markdown sheets are rendered by every renderer people use in
+//! `sheet_renderers.rs`.
 //!
 //! Every Quizlet CSV is read too: no cell may start a spreadsheet formula.
 //!
@@ -26,73 +27,13 @@
 
 use crate::common;
 
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::html::{apkg_fields, chromium, dom_problems, dump_dom, markdown_to_html};
+use common::html::{apkg_fields, chromium, dom_problems, dump_dom};
+use common::renderers::LeakServer;
 use common::{flashdeck, repo, run};
-
-/// A loopback HTTP server that records the first line of every request.
-struct LeakServer {
-    address: String,
-    requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl LeakServer {
-    fn start() -> LeakServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (seen, stopped) = (requests.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            // Bounded: it ends when told, and after ten minutes in any case.
-            let started = Instant::now();
-            while !stopped.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(600) {
-                match listener.accept() {
-                    Ok((mut stream, _)) => {
-                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-                        let mut buffer = [0u8; 2048];
-                        let n = stream.read(&mut buffer).unwrap_or(0);
-                        let text = String::from_utf8_lossy(&buffer[..n]);
-                        let line = text.lines().next().unwrap_or("(empty)").to_string();
-                        seen.lock().unwrap().push(line);
-                        let _ = stream.write_all(
-                            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                        );
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-        LeakServer {
-            address,
-            requests,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for LeakServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 /// The corpus in a temporary folder, `LEAK` replaced by the server's address.
 fn corpus(leak: &str) -> tempfile::TempDir {
@@ -151,7 +92,7 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
             && seen.iter().any(|r| r.contains("/control-js")),
         "the leak server did not see the control page's requests: {seen:?}"
     );
-    server.requests.lock().unwrap().clear();
+    server.clear();
 
     // Build every hostile bank.
     let dir = corpus(&leak);
@@ -172,7 +113,7 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
     assert_eq!(status, 0, "the hostile banks must build: {stderr}");
 
     // Pages: each print page as written, and one page per deck with its
-    // Markdown sheets rendered and its Anki fields in a card.
+    // Anki fields in a card.
     let pages_dir = dir.path().join("pages");
     std::fs::create_dir_all(&pages_dir).unwrap();
     let mut pages: Vec<(PathBuf, usize, String)> = Vec::new();
@@ -190,8 +131,6 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
                 1,
                 format!("{bank}: print page"),
             ));
-            let study = std::fs::read_to_string(out.join(format!("{deck_id}.md"))).unwrap();
-            let quiz = std::fs::read_to_string(out.join(format!("{deck_id}.quiz.md"))).unwrap();
             let (fields, css) = apkg_fields(&out.join(format!("{deck_id}.apkg")));
             for c in css {
                 if !css_seen.contains(&c) {
@@ -199,8 +138,6 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
                 }
             }
             body.push_str(&format!("<section id=\"{deck_id}\">"));
-            body.push_str(&markdown_to_html(&study));
-            body.push_str(&markdown_to_html(&quiz));
             for field in &fields {
                 body.push_str(&format!("<div class=\"card\">{field}</div>"));
                 // Anki plays `[sound:…]` from any field: only deck media may be named.
@@ -225,13 +162,9 @@ fn hostile_banks_build_into_outputs_that_run_nothing_and_fetch_nothing() {
             css_seen.join("\n")
         );
         // The sheets' images are beside them in out/.
-        let path = out.join(format!("sheets-and-cards-{chunk_index}.html"));
+        let path = out.join(format!("cards-{chunk_index}.html"));
         std::fs::write(&path, page).unwrap();
-        pages.push((
-            path,
-            1,
-            format!("Markdown sheets and Anki fields of {}", chunk.join(", ")),
-        ));
+        pages.push((path, 1, format!("Anki fields of {}", chunk.join(", "))));
     }
 
     // Two Chromium processes at a time (the machine has two cores).

@@ -23,3 +23,4 @@ mod msrv;
 mod out_is_current;
 mod pandoc_routes;
 mod quizlet;
+mod sheet_renderers;

@@ -1,74 +1,106 @@
 //! Each card's question and answer as the handouts show them: cloze cards
 //! turned into question and answer, cards of a bank's own note type rendered
 //! from their templates. The two Markdown sheets and the print page all read
-//! them, made once through [`super::Rendered::handout_text`].
+//! them, made once through [`super::Rendered::handout_text`]; each turns a
+//! side into what it writes (sheet Markdown, or sanitized HTML for the page).
 
 use std::borrow::Cow;
 
 use crate::anki::note_type::Cards;
-use crate::markup::{html_to_markdown, to_handout_markdown};
+use crate::markup::sheet::SheetText;
 use crate::model::CardType;
 use crate::model::cloze;
 use crate::transform::{Deck, DeckCard};
 
-/// A card's question and answer as handout Markdown; borrowed from the
-/// deck where it is the card's own text (most cards), so sharing it costs
-/// no second copy of the deck's text.
+/// A card's question and answer as the handouts read them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandoutText<'d> {
-    /// Markdown of the prompt (cloze: the text with blanks).
-    pub question: Cow<'d, str>,
-    /// Markdown of the answer (cloze: the text with the deletions in bold).
-    pub answer: Cow<'d, str>,
+    /// The prompt (cloze: the text with blanks).
+    pub question: Side<'d>,
+    /// The answer, with the card's `extra` below it (cloze: the text with
+    /// the deletions in bold).
+    pub answer: Side<'d>,
 }
 
-/// Every card's [`HandoutText`], in card order, with media pointing under
-/// `media/<deck>/` (where the Markdown sheets ship them; the print page
-/// swaps in data URIs as it renders). Made on every core: the cards are
-/// independent.
+/// A question or an answer, as written or as rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side<'d> {
+    /// Bank Markdown, media as the bank writes them: the card's own text
+    /// (borrowed, so sharing it costs no second copy of the deck's text) or
+    /// text made from it (a cloze card's blanks, an answer and its extra).
+    Markdown(Cow<'d, str>),
+    /// A card of the bank's own note type rendered from its templates: HTML
+    /// with media by their packaged names. Not sanitized (templates may hold
+    /// anything): every writer makes it safe for its own output.
+    Html(String),
+}
+
+impl Side<'_> {
+    /// The side as the Markdown sheets write it, media under
+    /// `media/<deck>/` ([`markdown_media_path`]).
+    pub fn sheet_text(&self, deck: &Deck) -> SheetText {
+        match self {
+            Side::Markdown(markdown) => SheetText::from_markdown(markdown, &|written| {
+                deck.media_name(written)
+                    .map(|name| markdown_media_path(deck, name))
+            }),
+            Side::Html(html) => SheetText::from_html(html, &|name| {
+                deck.media_bytes(name)
+                    .map(|_| markdown_media_path(deck, name))
+            }),
+        }
+    }
+
+    /// The length of its text in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Side::Markdown(markdown) => markdown.len(),
+            Side::Html(html) => html.len(),
+        }
+    }
+
+    /// Whether it holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The Markdown, when the side is Markdown.
+    pub fn markdown(&self) -> Option<&str> {
+        match self {
+            Side::Markdown(markdown) => Some(markdown),
+            Side::Html(_) => None,
+        }
+    }
+}
+
+/// Every card's [`HandoutText`], in card order. Made on every core: the
+/// cards are independent.
 pub fn handout_text(deck: &Deck) -> Vec<HandoutText<'_>> {
-    let media_url = |name: &str| Some(markdown_media_path(deck, name));
     // By reference, so each text may borrow from its card.
     let cards: Vec<&DeckCard> = deck.cards.iter().collect();
-    crate::parallel_map(&cards, |card| question_answer(deck, card, &media_url))
+    crate::parallel_map(&cards, |card| question_answer(deck, card))
 }
 
-fn question_answer<'d>(
-    deck: &'d Deck,
-    card: &'d DeckCard,
-    media_url: &dyn Fn(&str) -> Option<String>,
-) -> HandoutText<'d> {
-    let handout_url = |written: &str| deck.media_name(written).and_then(media_url);
-    // The handout Markdown of text the card holds (borrowed when nothing
-    // changes) or of text made here.
-    let media = |md: Cow<'d, str>| match md {
-        Cow::Borrowed(md) => to_handout_markdown(md, &handout_url),
-        Cow::Owned(md) => {
-            let edited = match to_handout_markdown(&md, &handout_url) {
-                Cow::Owned(edited) => Some(edited),
-                Cow::Borrowed(_) => None,
-            };
-            Cow::Owned(edited.unwrap_or(md))
-        }
-    };
+fn question_answer<'d>(deck: &'d Deck, card: &'d DeckCard) -> HandoutText<'d> {
     if let Some(note) = &card.note
         && let Some(note_type) = deck.note_types.get(note.note_type)
     {
         // A card of the bank's own note type: its first card as Anki
-        // renders it, as Markdown like every other card.
-        let fields = note.fields_html(note_type, &handout_url);
+        // renders it, media by their packaged names.
+        let packaged = |written: &str| deck.media_name(written).map(str::to_string);
+        let fields = note.fields_html(note_type, &packaged);
         let deck_name = card.deck.as_deref().unwrap_or(&deck.name);
         let rendered = note_type.render_cards(note, &fields, &card.tags, deck_name, Cards::First);
         return rendered
             .into_iter()
             .next()
             .map(|r| HandoutText {
-                question: html_to_markdown(&r.question).into(),
-                answer: html_to_markdown(&r.answer).into(),
+                question: Side::Html(r.question),
+                answer: Side::Html(r.answer),
             })
             .unwrap_or(HandoutText {
-                question: Cow::Borrowed(""),
-                answer: Cow::Borrowed(""),
+                question: Side::Markdown(Cow::Borrowed("")),
+                answer: Side::Markdown(Cow::Borrowed("")),
             });
     }
     let (question, answer): (Cow<'d, str>, Cow<'d, str>) = match card.card_type {
@@ -102,8 +134,8 @@ fn question_answer<'d>(
         None => answer,
     };
     HandoutText {
-        question: media(question),
-        answer: media(answer),
+        question: Side::Markdown(question),
+        answer: Side::Markdown(answer),
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The Quizlet file, the CSV and the build's Quizlet checks read the same
 //! plain-text pairs; the two Markdown sheets and the print page read the same
-//! handout Markdown. Each is made on first use (on every core, in card order)
+//! handout text, and the two sheets the same sheet Markdown. Each is made on first use (on every core, in card order)
 //! and kept for the other writers of the deck, so building all six outputs
 //! renders each field once per target instead of once per writer. Code blocks
 //! are highlighted once per run by the highlighter itself, whichever writer
@@ -13,12 +13,14 @@ use std::sync::OnceLock;
 
 pub mod handout_text;
 pub mod quizlet_pairs;
+pub mod sheet_cards;
 
 use super::format::Format;
 use crate::markup::Layout;
 use crate::transform::Deck;
 use handout_text::HandoutText;
 use quizlet_pairs::Pair;
+use sheet_cards::SheetCard;
 
 /// A deck and its shared renderings. It reads as the deck itself (it
 /// dereferences to [`Deck`]); make one per deck and hand it to every writer.
@@ -27,6 +29,7 @@ pub struct Rendered<'d> {
     one_line_pairs: OnceLock<Vec<Pair>>,
     lines_pairs: OnceLock<Vec<Pair>>,
     handout: OnceLock<Vec<HandoutText<'d>>>,
+    sheet_cards: OnceLock<Vec<SheetCard<'d>>>,
     /// Whether the print page will be written after the .apkg, so the .apkg
     /// keeps its question and answer HTML for it.
     card_html_wanted: bool,
@@ -52,6 +55,7 @@ impl<'d> Rendered<'d> {
             one_line_pairs: OnceLock::new(),
             lines_pairs: OnceLock::new(),
             handout: OnceLock::new(),
+            sheet_cards: OnceLock::new(),
             card_html_wanted: false,
             card_html: OnceLock::new(),
         }
@@ -100,8 +104,15 @@ impl<'d> Rendered<'d> {
         cell.get_or_init(|| quizlet_pairs::pairs(self.deck, layout))
     }
 
-    /// Each card's question and answer as handout Markdown, with media paths
-    /// under `media/<deck>/` (see [`handout_text::handout_text`]), in card order.
+    /// Each card's question and answer as the Markdown sheets write them
+    /// (see [`sheet_cards::sheet_cards`]), in card order.
+    pub fn sheet_cards(&self) -> &[SheetCard<'d>] {
+        self.sheet_cards
+            .get_or_init(|| sheet_cards::sheet_cards(self.deck, self.handout_text()))
+    }
+
+    /// Each card's question and answer as the handouts read them (see
+    /// [`handout_text::handout_text`]), in card order.
     pub fn handout_text(&self) -> &[HandoutText<'d>] {
         self.handout
             .get_or_init(|| handout_text::handout_text(self.deck))
@@ -117,6 +128,9 @@ impl Rendered<'_> {
         if !left(&[Format::Quizlet, Format::QuizletCsv]) {
             self.one_line_pairs = OnceLock::new();
             self.lines_pairs = OnceLock::new();
+        }
+        if !left(&[Format::Markdown, Format::Quiz]) {
+            self.sheet_cards = OnceLock::new();
         }
         if !left(&[Format::Markdown, Format::Quiz, Format::Html]) {
             self.handout = OnceLock::new();

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod html;
+pub mod renderers;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
