@@ -33,7 +33,24 @@ fn parallel_map_from<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = worker_threads();
+    map_on(worker_threads(), min_items, items, f)
+}
+
+/// [`parallel_map`] on at most `threads` threads (1: on the calling thread).
+pub(crate) fn parallel_map_on<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    map_on(threads.min(worker_threads()), 256, items, f)
+}
+
+fn map_on<T: Sync, R: Send>(
+    threads: usize,
+    min_items: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     if threads < 2 || items.len() < min_items.max(2) {
         return items.iter().map(f).collect();
     }

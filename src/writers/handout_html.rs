@@ -15,6 +15,7 @@
 //! Math (`\( … \)`, `\[ … \]`) is typeset as HTML here (`typeset_math`),
 //! since the page runs no MathJax.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -33,7 +34,7 @@ pub struct HandoutHtmlWriter;
 const CSS: &str = include_str!("handout.css");
 
 impl Writer for HandoutHtmlWriter {
-    fn write(&self, deck: &Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
+    fn write<'d>(&self, deck: &'d Rendered<'_>, out: &mut dyn Output) -> Result<(), WriteError> {
         // Images are embedded, so the page needs nothing beside it.
         let data_uri = |name: &str| {
             let bytes = deck.media_bytes(name)?;
@@ -66,12 +67,14 @@ impl Writer for HandoutHtmlWriter {
         // A card's side as the page shows it: the .apkg's HTML when it kept
         // it and the side is the card's own Markdown, else rendered here;
         // a card rendered from its templates is sanitized like any field.
-        let field = |side: &Side<'_>, card_md: &str, kept: Option<&String>| match side {
-            Side::Markdown(md) => match kept {
-                Some(html) if same_rendering(md, card_md, html) => typeset(html.clone()),
-                _ => render_markdown(md),
-            },
-            Side::Html(html) => typeset(show_sounds(html_field_to_html(html, &page_media))),
+        let field = |side: &Side<'_>, card_md: &str, kept: Option<&'d String>| -> Cow<'d, str> {
+            match side {
+                Side::Markdown(md) => match kept {
+                    Some(html) if same_rendering(md, card_md, html) => typeset(html.as_str()),
+                    _ => render_markdown(md),
+                },
+                Side::Html(html) => typeset(show_sounds(html_field_to_html(html, &page_media))),
+            }
         };
         let render = |md: &str| render_markdown(md);
         let esc = |s: &str| html_escape::encode_text(s).into_owned();
@@ -190,12 +193,11 @@ const FLUSH_BYTES: usize = 1 << 20;
 /// left, its date on the right (`@page` margin boxes, see the module docs).
 /// Typesetting rewrites HTML, so a field with math is sanitized once more,
 /// last (without math, `to_html`'s sanitizing was the last step).
-fn typeset(html: String) -> String {
-    let typeset = typeset_math(&html);
-    if typeset == html {
-        html
-    } else {
-        sanitize_html(&typeset)
+fn typeset<'h>(html: impl Into<Cow<'h, str>>) -> Cow<'h, str> {
+    let html = html.into();
+    match typeset_math(&html) {
+        Some(typeset) if typeset != *html => Cow::Owned(sanitize_html(&typeset)),
+        _ => html,
     }
 }
 
@@ -240,9 +242,9 @@ fn css_string(text: &str) -> String {
 /// Typesets the MathJax `\( … \)` and `\[ … \]` spans in rendered HTML as
 /// plain HTML (italic variables, Unicode symbols, `<sup>`/`<sub>`), leaving
 /// `<pre>` and `<code>` alone. TeX it does not know is shown as its source.
-fn typeset_math(html: &str) -> String {
+fn typeset_math(html: &str) -> Option<String> {
     if !html.contains("\\(") && !html.contains("\\[") {
-        return html.to_string();
+        return None;
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -295,7 +297,7 @@ fn typeset_math(html: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// Whether a media file is played rather than shown.
@@ -338,6 +340,10 @@ fn mime_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typeset_text(html: &str) -> String {
+        typeset_math(html).unwrap_or_else(|| html.to_string())
+    }
     use crate::testing::showcase_deck;
     use crate::writers::Format;
     use crate::writers::apkg::ApkgWriter;
@@ -379,16 +385,16 @@ mod tests {
     #[test]
     fn typesets_simple_math() {
         assert_eq!(
-            typeset_math(r"<p>Area \( \pi r^2 \), \( a &lt; b_{i} \)</p>"),
+            typeset_text(r"<p>Area \( \pi r^2 \), \( a &lt; b_{i} \)</p>"),
             "<p>Area <span class=\"math\">π<i>r</i><sup>2</sup></span>, \
              <span class=\"math\"><i>a</i> &lt; <i>b</i><sub><i>i</i></sub></span></p>"
         );
         assert_eq!(
-            typeset_math(r"\[ e^{i\pi} + 1 = 0 \]"),
+            typeset_text(r"\[ e^{i\pi} + 1 = 0 \]"),
             "<span class=\"math display\"><i>e</i><sup><i>i</i>π</sup> + 1 = 0</span>"
         );
         assert_eq!(
-            typeset_math(r"\( \frac{1}{2} \)"),
+            typeset_text(r"\( \frac{1}{2} \)"),
             "<span class=\"math\"><span class=\"frac\"><sup>1</sup>⁄<sub>2</sub></span></span>"
         );
     }
@@ -397,12 +403,12 @@ mod tests {
     fn leaves_code_and_unknown_tex_alone() {
         let code =
             r#"<pre class="code"><code>re.compile(r"\(\d+\)")</code></pre> <code>\[x\]</code>"#;
-        assert_eq!(typeset_math(code), code);
+        assert_eq!(typeset_text(code), code);
         assert_eq!(
-            typeset_math(r"\( \mathfrak{g} \)"),
+            typeset_text(r"\( \mathfrak{g} \)"),
             r#"<span class="math tex">\( \mathfrak{g} \)</span>"#
         );
-        assert_eq!(typeset_math(r"no close \( x"), r"no close \( x");
+        assert_eq!(typeset_text(r"no close \( x"), r"no close \( x");
     }
 
     #[test]

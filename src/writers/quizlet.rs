@@ -83,6 +83,15 @@ fn misplaced_separator<'s>(
     card_sep: &'s str,
 ) -> Option<(&'static str, &'s str)> {
     let (term, definition) = (&pair.term, &pair.definition);
+    // Most pairs hold no character of either separator: then nothing can
+    // split them early (unless the card separator is inside the other).
+    let separator_char = |c: char| term_sep.contains(c) || card_sep.contains(c);
+    if !term_sep.contains(card_sep)
+        && !term.contains(separator_char)
+        && !definition.contains(separator_char)
+    {
+        return None;
+    }
     let record = format!("{term}{term_sep}{definition}{card_sep}");
     let body_len = record.len() - card_sep.len();
     let definition_start = term.len() + term_sep.len();

@@ -49,7 +49,11 @@ fn a_vulnerable_crate_fails_the_audit_and_a_notice_does_not() {
     let db = dir.path().join("db");
     for (package, id, informational) in [
         ("flashdeck-test-vulnerable", "RUSTSEC-2026-9901", None),
-        ("flashdeck-test-unmaintained", "RUSTSEC-2026-9902", Some("unmaintained")),
+        (
+            "flashdeck-test-unmaintained",
+            "RUSTSEC-2026-9902",
+            Some("unmaintained"),
+        ),
     ] {
         let folder = db.join("crates").join(package);
         std::fs::create_dir_all(&folder).unwrap();
@@ -66,16 +70,25 @@ fn a_vulnerable_crate_fails_the_audit_and_a_notice_does_not() {
         std::fs::write(&path, text).unwrap();
         path
     };
-    let vulnerable = write("vulnerable.lock", lock("flashdeck-test-vulnerable", "1.0.0"));
+    let vulnerable = write(
+        "vulnerable.lock",
+        lock("flashdeck-test-vulnerable", "1.0.0"),
+    );
     let patched = write("patched.lock", lock("flashdeck-test-vulnerable", "2.0.0"));
-    let unmaintained = write("unmaintained.lock", lock("flashdeck-test-unmaintained", "1.0.0"));
+    let unmaintained = write(
+        "unmaintained.lock",
+        lock("flashdeck-test-unmaintained", "1.0.0"),
+    );
 
     let (code, out) = audit(&db, &vulnerable);
     assert_eq!(code, 1, "a vulnerability must fail the audit:\n{out}");
     assert!(out.contains("RUSTSEC-2026-9901"), "{out}");
     let (code, out) = audit(&db, &unmaintained);
     assert_eq!(code, 0, "a notice must not fail the audit:\n{out}");
-    assert!(out.contains("unmaintained"), "the notice is printed:\n{out}");
+    assert!(
+        out.contains("unmaintained"),
+        "the notice is printed:\n{out}"
+    );
     let (code, out) = audit(&db, &patched);
     assert_eq!(code, 0, "{out}");
     // No database: a clear refusal, not a pass.

@@ -153,10 +153,13 @@ const BATCH: usize = 8192;
 
 /// Builds the collection in `path` (a scratch file: a 100k-card collection is
 /// too big to hold in memory next to its zipped copy).
+/// `notes_done` is called when the notes are rendered: what follows runs on
+/// one core.
 pub fn build(
     rendered: &Rendered<'_>,
     notetype_modified: i64,
     path: &std::path::Path,
+    notes_done: &dyn Fn(),
 ) -> rusqlite::Result<()> {
     let deck = rendered.deck();
     let did = anki_deck_id(deck);
@@ -252,6 +255,7 @@ pub fn build(
         if keep_html {
             rendered.keep_card_html(kept_html);
         }
+        notes_done();
         let mut insert_card =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
         for c in &cards {

@@ -33,15 +33,29 @@ impl Writer for ApkgWriter {
             .scratch()
             .map_err(|e| WriteError::Render(format!("cannot create a scratch folder: {e}")))?;
         let path = scratch.path().join("collection.anki2");
-        collection::build(rendered, self.notetype_modified, &path)
+        // Once the notes are rendered (on every core), the rest (SQLite's
+        // inserts and indexes, the zip) runs on one: the other core makes
+        // the renderings later writers share meanwhile.
+        let bytes = std::thread::scope(|scope| {
+            let (notes_done, wait) = std::sync::mpsc::channel::<()>();
+            scope.spawn(move || {
+                if wait.recv().is_ok() {
+                    rendered.prepare_later();
+                }
+            });
+            collection::build(rendered, self.notetype_modified, &path, &|| {
+                let _ = notes_done.send(());
+            })
             .map_err(|e| WriteError::Render(format!("cannot build the Anki collection: {e}")))?;
-        let collection = std::fs::File::open(&path)
-            .map_err(|e| WriteError::Render(format!("cannot read the Anki collection: {e}")))?;
-        // The zip is made in memory (it seeks back to write sizes), a third
-        // of the collection's size: zipping into a scratch file and copying
-        // it out wrote every byte twice, which cost more than the memory.
-        let bytes = package(collection, deck)
-            .map_err(|e| WriteError::Render(format!("cannot write the Anki package: {e}")))?;
+            let collection = std::fs::File::open(&path)
+                .map_err(|e| WriteError::Render(format!("cannot read the Anki collection: {e}")))?;
+            // The zip is made in memory (it seeks back to write sizes), a
+            // third of the collection's size: zipping into a scratch file and
+            // copying it out wrote every byte twice, which cost more than the
+            // memory.
+            package(collection, deck)
+                .map_err(|e| WriteError::Render(format!("cannot write the Anki package: {e}")))
+        })?;
         out.file(Path::new(&format!("{}.apkg", deck.id)), &mut |sink| {
             sink.write_all(&bytes)
         })?;

@@ -76,9 +76,14 @@ impl Side<'_> {
 /// Every card's [`HandoutText`], in card order. Made on every core: the
 /// cards are independent.
 pub fn handout_text(deck: &Deck) -> Vec<HandoutText<'_>> {
+    handout_text_on(deck, crate::worker_threads())
+}
+
+/// [`handout_text`] on at most `threads` threads.
+pub fn handout_text_on(deck: &Deck, threads: usize) -> Vec<HandoutText<'_>> {
     // By reference, so each text may borrow from its card.
     let cards: Vec<&DeckCard> = deck.cards.iter().collect();
-    crate::parallel_map(&cards, |card| question_answer(deck, card))
+    crate::parallel_map_on(threads, &cards, |card| question_answer(deck, card))
 }
 
 fn question_answer<'d>(deck: &'d Deck, card: &'d DeckCard) -> HandoutText<'d> {

@@ -33,6 +33,8 @@ pub struct Rendered<'d> {
     /// Whether the print page will be written after the .apkg, so the .apkg
     /// keeps its question and answer HTML for it.
     card_html_wanted: bool,
+    /// Whether a Markdown sheet will be written after the .apkg.
+    sheets_after_apkg: bool,
     card_html: OnceLock<Vec<Option<CardHtml>>>,
 }
 
@@ -57,6 +59,7 @@ impl<'d> Rendered<'d> {
             handout: OnceLock::new(),
             sheet_cards: OnceLock::new(),
             card_html_wanted: false,
+            sheets_after_apkg: false,
             card_html: OnceLock::new(),
         }
     }
@@ -65,9 +68,26 @@ impl<'d> Rendered<'d> {
     /// renders that a later one can reuse is kept for it.
     pub fn for_formats(deck: &'d Deck, formats: &[Format]) -> Rendered<'d> {
         let at = |f: Format| formats.iter().position(|&g| g == f);
+        let after_apkg =
+            |f: Format| matches!((at(Format::Apkg), at(f)), (Some(a), Some(g)) if a < g);
         Rendered {
-            card_html_wanted: matches!((at(Format::Apkg), at(Format::Html)), (Some(a), Some(h)) if a < h),
+            card_html_wanted: after_apkg(Format::Html),
+            sheets_after_apkg: after_apkg(Format::Markdown) || after_apkg(Format::Quiz),
             ..Rendered::new(deck)
+        }
+    }
+
+    /// Makes, on the calling thread alone, the renderings writers after the
+    /// .apkg will read (the sheets' text): the .apkg calls it on the core its
+    /// one-threaded part leaves free.
+    pub fn prepare_later(&self) {
+        if self.sheets_after_apkg {
+            self.sheet_cards.get_or_init(|| {
+                let texts = self
+                    .handout
+                    .get_or_init(|| handout_text::handout_text_on(self.deck, 1));
+                sheet_cards::sheet_cards_on(self.deck, texts, 1)
+            });
         }
     }
 

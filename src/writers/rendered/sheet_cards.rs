@@ -37,7 +37,16 @@ impl SheetCard<'_> {
 
 /// Every card's [`SheetCard`], in card order, made on every core.
 pub fn sheet_cards<'d>(deck: &'d Deck, texts: &[HandoutText<'d>]) -> Vec<SheetCard<'d>> {
-    crate::parallel_map(texts, |text| {
+    sheet_cards_on(deck, texts, crate::worker_threads())
+}
+
+/// [`sheet_cards`] on at most `threads` threads.
+pub fn sheet_cards_on<'d>(
+    deck: &'d Deck,
+    texts: &[HandoutText<'d>],
+    threads: usize,
+) -> Vec<SheetCard<'d>> {
+    crate::parallel_map_on(threads, texts, |text| {
         let question = text.question.sheet_text(deck);
         let answer = text.answer.sheet_text(deck);
         SheetCard {
