@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 10's goals in one table, the varied and templated banks side by side.
+"""Issues 10's and 21's goals in one table, the varied and templated banks side by side.
 
 At 100k cards (`--cards`), for the varied bank of bench/gen_bank.py and the
 templated bank of bench/shapes.py ("Question 12: …", numbered, sharing most
@@ -7,8 +7,11 @@ words): `check`, `build --format apkg`, and `build` of all six outputs, each
 with its time, peak memory and the warnings it printed. Then, on the varied
 bank: the apkg build against its floor (examples/floor.rs: parsing the YAML,
 the SQLite rows with Anki's indexes, zipping, each alone), the apkg build at
-1M cards (`--million`, 0 to skip) against 100k, and the Django bank's six
-outputs (median and slowest of `--django-runs`).
+1M cards (`--million`, 0 to skip) against 100k, other templated shapes
+(short cards sharing one sentence that differ in a number and a word, or in
+words only) checked against short varied cards, and the Django bank's six
+outputs (median and slowest of `--django-runs`, and against `check` of the
+same bank run alternately with them).
 
 Every build is a rebuild with the lock present (a first, unmeasured build
 writes it), into an empty output folder. Each 100k figure is the median of
@@ -160,12 +163,27 @@ def main():
         folder = bank("varied", args.million)
         million = paired(build(varied_folder, "apkg", "apkg"), build(folder, "apkg", "apkg"), args.million_runs)
         shutil.rmtree(folder)
-    django = []
+    # Other templated shapes: short cards sharing one sentence, against
+    # short varied cards (bench/shapes.py), checked in pairs.
+    short = {name: bank(name, n) for name in ("short-varied", "short-templated", "word-templated")}
+    short_pairs = {
+        name: paired(([str(FLASHDECK), "check", "bank.yaml"], short["short-varied"], lambda: None),
+                     ([str(FLASHDECK), "check", "bank.yaml"], short[name], lambda: None))
+        for name in ("short-templated", "word-templated")
+    }
+    short_bytes = {name: (folder / "bank.yaml").stat().st_size for name, folder in short.items()}
+    # The Django bank: all six outputs, and `check` of it alternately with it.
     django_out = WORK / "django"
+    django_build = ([str(FLASHDECK), "build", "source/django-interview.yaml", "--out", str(django_out), "-q"], ROOT,
+                    lambda: shutil.rmtree(django_out, ignore_errors=True))
+    django_check = ([str(FLASHDECK), "check", "source/django-interview.yaml", "-q"], ROOT, lambda: None)
+    django_runs = ([], [])
     for _ in range(args.django_runs):
-        shutil.rmtree(django_out, ignore_errors=True)
-        django.append(run([str(FLASHDECK), "build", "source/django-interview.yaml", "--out", str(django_out), "-q"],
-                          ROOT)[0])
+        for (cmd, cwd, before), results in zip((django_check, django_build), django_runs):
+            before()
+            results.append(run(cmd, cwd)[0])
+    django_checks, django = django_runs
+    django_ratios = [b / a for a, b in zip(django_checks, django)]
 
     v, t = results["varied"], results["templated"]
     rows = []
@@ -210,9 +228,17 @@ def main():
             yes(statistics.median(time_ratios) <= 11))
         row(f"{args.million:,} cards, build --format apkg: peak", mb(big), "", f"{spread(peak_ratios)} {n:,}",
             "≤ 10×", yes(statistics.median(peak_ratios) <= 10))
+    for name, ((pv, pt), time_ratios, _) in short_pairs.items():
+        per_byte = [r * short_bytes["short-varied"] / short_bytes[name] for r in time_ratios]
+        row(f"check: {name} against short-varied ({short_bytes[name] / 1e6:.1f} and "
+            f"{short_bytes['short-varied'] / 1e6:.1f} MB; per byte {spread(per_byte)})",
+            secs(pv), secs(pt), f"{spread(time_ratios)} (t/v)", "templated ≤ 1.2× varied",
+            yes(statistics.median(time_ratios) <= 1.2))
     median = statistics.median(django)
     row(f"Django bank, all six (median, slowest of {len(django)})", f"{median * 1000:.0f} ms, {max(django) * 1000:.0f} ms",
         "", "", "≤ 50 ms", yes(median <= 0.05))
+    row(f"Django bank, all six against check of it (check {statistics.median(django_checks) * 1000:.0f} ms)",
+        "", "", spread(django_ratios), "≤ 2× check", yes(statistics.median(django_ratios) <= 2))
 
     print(f"{n:,} cards unless said; medians of {RUNS} runs; {os.cpu_count()} cores")
     header = ("goal", "varied", "templated", "ratio", "target", "met")

@@ -41,6 +41,52 @@ def templated(n, folder):
     (folder / "bank.yaml").write_text(HEAD + cards)
 
 
+GREEK = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+         "Lambda", "Mu", "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi", "Chi",
+         "Psi", "Omega"]
+WORDS = ["river", "mountain", "harbour", "valley", "forest", "desert", "island", "bridge", "tower",
+         "market", "garden", "castle", "temple", "canal", "meadow", "glacier", "canyon", "plateau",
+         "lagoon", "village", "quarry", "orchard", "vineyard", "lighthouse"]
+
+
+def short_varied(n, folder):
+    """Short cards of varied words (a question of about ten words, an answer
+    of about seven): the baseline for the short templated shapes."""
+    rng = gen_bank.random.Random(n)
+    vocabulary = gen_bank.WORDS if hasattr(gen_bank, "WORDS") else WORDS + GREEK
+    words = [w.lower() for w in vocabulary] + [w.lower() for w in WORDS + GREEK]
+    cards = []
+    for i in range(n):
+        q = " ".join(rng.choice(words) for _ in range(9)).capitalize()
+        a = " ".join(rng.choice(words) for _ in range(6)).capitalize()
+        cards.append(f"  - id: q-{i}\n    question: \"{q} {i}?\"\n    answer: \"{a}.\"\n")
+    (folder / "bank.yaml").write_text(HEAD + "".join(cards))
+
+
+def short_templated(n, folder):
+    """Short cards that share one sentence and differ in a number and a word
+    (issue 21's shape): "What is the capital of region number 17 of the
+    atlas?" / "The capital of region 17 is Phi kappa."."""
+    cards = "".join(
+        f"  - id: q-{i}\n    question: \"What is the capital of region number {i} of the atlas?\"\n"
+        f"    answer: \"The capital of region {i} is {GREEK[i % len(GREEK)]} {GREEK[(i // 24) % len(GREEK)].lower()}.\"\n"
+        for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
+def word_templated(n, folder):
+    """Short cards that share one sentence and differ only in words, no
+    number: "Which river flows through Alpha mountain harbour?" /
+    "The Beta river."."""
+    names = [f"{GREEK[i % 24]} {WORDS[(i // 24) % 24]} {WORDS[(i // 576) % 24]} {GREEK[(i // 13824) % 24]}"
+             for i in range(n)]
+    cards = "".join(
+        f"  - id: q-{i}\n    question: \"Which river flows through {names[i]}?\"\n"
+        f"    answer: \"The {GREEK[(i * 7) % 24]} river.\"\n"
+        for i in range(n))
+    (folder / "bank.yaml").write_text(HEAD + cards)
+
+
 def far_duplicates(n, folder):
     """The varied bank's first half twice, the copy numbered on: n/2 pairs of
     near-duplicate questions, each pair half the file apart (each warning
@@ -167,6 +213,9 @@ SHAPES = {
     # name: (generator, sizes, unit, also build)
     "varied": (varied, [10_000, 20_000, 40_000], "cards", True),
     "templated": (templated, [10_000, 20_000, 40_000], "cards", True),
+    "short-varied": (short_varied, [25_000, 50_000, 100_000], "cards", False),
+    "short-templated": (short_templated, [25_000, 50_000, 100_000], "cards", False),
+    "word-templated": (word_templated, [25_000, 50_000, 100_000], "cards", False),
     "identical": (identical, [10_000, 20_000, 40_000], "cards", False),
     "far-duplicates": (far_duplicates, [10_000, 20_000, 40_000], "cards", False),
     "huge-field": (huge_field, [128, 256, 512, 1000], "KiB", True),

@@ -524,7 +524,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         },
     };
     let progress = Progress::new(ui.progress());
-    let mut report = pipeline::check_with_progress(&options.banks, &options.rules, &progress);
+    let mut report = pipeline::check_for_build(&options.banks, &options.rules, &progress);
     progress.finish();
     if options.deny_warnings {
         report.diagnostics.deny_warnings();

@@ -41,4 +41,6 @@ pub mod transform;
 pub mod validate;
 pub mod writers;
 
-pub(crate) use parallel::{parallel_map, parallel_map_batched, parallel_map_on, worker_threads};
+pub(crate) use parallel::{
+    parallel_map, parallel_map_batched, parallel_map_from, parallel_map_on, worker_threads,
+};

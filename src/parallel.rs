@@ -28,7 +28,7 @@ pub(crate) fn parallel_map_batched<'a, T: Sync, R: Send + 'a>(
 
 /// [`parallel_map`] for items that are each a lot of work: threads start
 /// from `min_items` items.
-fn parallel_map_from<T: Sync, R: Send>(
+pub(crate) fn parallel_map_from<T: Sync, R: Send>(
     min_items: usize,
     items: &[T],
     f: impl Fn(&T) -> R + Sync,

@@ -47,6 +47,21 @@ pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
 
 /// [`check`], reporting each bank and stage to `progress`.
 pub fn check_with_progress(paths: &[PathBuf], rules: &Rules, progress: &Progress) -> CheckReport {
+    check_banks(paths, rules, progress, false)
+}
+
+/// [`check_with_progress`] before a build: the code highlighter starts
+/// loading, on another thread, as soon as a bank shows code fences.
+pub fn check_for_build(paths: &[PathBuf], rules: &Rules, progress: &Progress) -> CheckReport {
+    check_banks(paths, rules, progress, true)
+}
+
+fn check_banks(
+    paths: &[PathBuf],
+    rules: &Rules,
+    progress: &Progress,
+    for_build: bool,
+) -> CheckReport {
     let mut timings = Timings::start();
     let mut report = CheckReport::default();
     let mut deck_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -80,6 +95,10 @@ pub fn check_with_progress(paths: &[PathBuf], rules: &Rules, progress: &Progress
             report.sources.insert(path.clone(), source);
         }
         let Some(loaded) = outcome.bank else { continue };
+        // A large bank's own work dwarfs the highlighter's start.
+        if for_build && loaded.source.text().len() < (1 << 20) {
+            crate::markup::highlight::warm_up(loaded.source.text());
+        }
         timings.phase("load");
         progress.set(format!(
             "    Checking {} (bank {} of {}, {} cards): validating",

@@ -32,6 +32,43 @@ fn highlighter() -> &'static Highlighter {
     })
 }
 
+/// Starts loading the highlighter on another thread, with the syntaxes of
+/// the fences `text` holds (```` ```python ````), when it has any: a build
+/// reads and checks its banks meanwhile, and the first code block does not
+/// wait for the whole load (tens of milliseconds). Returns at once.
+pub fn warm_up(text: &str) {
+    let mut languages: Vec<String> = Vec::new();
+    for fence in ["```", "~~~"] {
+        let mut rest = text;
+        while let Some(at) = rest.find(fence) {
+            let after = rest[at..].trim_start_matches(['`', '~']);
+            let lang: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "+-_.#".contains(*c))
+                .take(32)
+                .collect();
+            if !lang.is_empty() && !languages.contains(&lang) && languages.len() < 32 {
+                languages.push(lang);
+            }
+            rest = after;
+        }
+    }
+    if languages.is_empty() {
+        return;
+    }
+    // Detached: if the build ends first, the process simply exits.
+    let _ = std::thread::Builder::new()
+        .name("highlighter".into())
+        .spawn(move || {
+            for lang in &languages {
+                // One line of each language loads its syntax's rules.
+                if let Some(syntax) = syntax_for(lang) {
+                    let _ = highlight_with(syntax, "x\n");
+                }
+            }
+        });
+}
+
 /// Maps a fence's language to a syntax; Django templates highlight as HTML.
 fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     let h = highlighter();

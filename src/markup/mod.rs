@@ -4,7 +4,7 @@
 //! ([`sheet`]); HTML and TeX helpers beside them.
 
 mod from_html;
-mod highlight;
+pub mod highlight;
 mod html;
 mod plain;
 mod sanitize;

@@ -43,24 +43,16 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             .filter(|(_, p)| !p.is_empty()),
     );
     // Both orders of the questions, sorted at once, one per core: by their
-    // text, and by their text read backwards. Each sort compares a key held
-    // in the vector first (the first bytes, or the last characters) and
-    // reads the texts only on a tie (on a million-card bank every text read
-    // is a cache miss); equal texts keep card order, so an unstable sort
-    // gives one order only.
-    let sorted_by = |key: fn(&str) -> u128, tie: fn(&str, &str) -> std::cmp::Ordering| {
-        let mut order: Vec<(u128, usize)> = (0..prompts.len())
-            .map(|k| (key(&prompts[k].1), k))
-            .collect();
-        order.sort_unstable_by(|x, y| {
-            x.0.cmp(&y.0)
-                .then_with(|| tie(&prompts[x.1].1, &prompts[y.1].1))
-                .then(x.1.cmp(&y.1))
-        });
-        order.into_iter().map(|(_, k)| k).collect::<Vec<usize>>()
-    };
-    let forward = || sorted_by(head_key, |a, b| a.cmp(b));
-    let backward = || sorted_by(tail_key, |a, b| a.chars().rev().cmp(b.chars().rev()));
+    // text, and by their text read backwards. The sorts compare keys held
+    // in the vector (sixteen bytes, or six characters from the end), never
+    // the texts (on a million-card bank every text read is a cache miss);
+    // texts that tie on one piece are sorted again by the next piece, so
+    // questions that share most of their words (a templated deck) cost a
+    // few passes, not a long comparison per pair. Equal texts keep card
+    // order, so an unstable sort gives one order only.
+    let texts: Vec<&str> = prompts.iter().map(|(_, p)| p.as_str()).collect();
+    let forward = || sorted_by_pieces(&texts, head_key, 16, str::len);
+    let backward = || sorted_by_pieces(&texts, tail_key, 6, |t| t.chars().count());
     let [forward, backward]: [Vec<usize>; 2] =
         if crate::worker_threads() > 1 && prompts.len() > 4096 {
             std::thread::scope(|scope| {
@@ -128,8 +120,8 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
                     rules.near_duplicate_similarity,
                 );
                 if histogram.chars.abs_diff(other_histogram.chars) > limit
-                    || histogram.distance_bound(other_histogram) > limit
                     || groups.find(a) == groups.find(b)
+                    || histogram.distance_bound(other_histogram) > limit
                 {
                     continue;
                 }
@@ -156,25 +148,65 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
     }
 }
 
-/// A key that orders texts as their bytes do, as far as their first sixteen
-/// bytes tell (a shorter text is padded with zero bytes, which sort first,
-/// as a prefix does; normalised texts hold no zero byte). Sixteen, not
-/// eight: questions often share their first words, and each tie reads both
-/// texts (1M-card validate 5.0-6.6 s with eight bytes and three characters,
-/// 4.2-4.7 s with sixteen and six).
-fn head_key(text: &str) -> u128 {
+/// The indices of `texts` in the order their pieces give: `key(text, n)`
+/// stands for the `n`th piece of `per_piece` units (bytes or characters;
+/// `units` counts them), and texts that tie on a piece are sorted by the
+/// next, until they differ or end (then they are equal, and keep their
+/// order).
+fn sorted_by_pieces(
+    texts: &[&str],
+    key: fn(&str, usize) -> u128,
+    per_piece: usize,
+    units: fn(&str) -> usize,
+) -> Vec<usize> {
+    let mut order: Vec<(u128, usize)> = (0..texts.len()).map(|k| (key(texts[k], 0), k)).collect();
+    // Runs still to sort: (start, end, piece).
+    let mut runs = vec![(0, order.len(), 0usize)];
+    while let Some((start, end, piece)) = runs.pop() {
+        let run = &mut order[start..end];
+        if piece > 0 {
+            for item in run.iter_mut() {
+                item.0 = key(texts[item.1], piece);
+            }
+        }
+        run.sort_unstable();
+        let mut at = 0;
+        while at < run.len() {
+            let tied = run[at..].iter().take_while(|x| x.0 == run[at].0).count();
+            // Texts tied so far go on to the next piece unless every one
+            // of them has ended: then they are equal.
+            let longest = run[at..at + tied]
+                .iter()
+                .map(|x| units(texts[x.1]))
+                .max()
+                .unwrap_or(0);
+            if tied > 1 && longest > (piece + 1) * per_piece {
+                runs.push((start + at, start + at + tied, piece + 1));
+            }
+            at += tied;
+        }
+    }
+    order.into_iter().map(|(_, k)| k).collect()
+}
+
+/// Bytes `16 × piece` to `16 × piece + 16` of `text` as a key that orders as
+/// they do (missing bytes are zero, which sort first, as a prefix does;
+/// normalised texts hold no zero byte).
+fn head_key(text: &str, piece: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let head = &text.as_bytes()[..text.len().min(16)];
+    let from = (16 * piece).min(text.len());
+    let head = &text.as_bytes()[from..text.len().min(from + 16)];
     bytes[..head.len()].copy_from_slice(head);
     u128::from_be_bytes(bytes)
 }
 
-/// A key that orders texts as their characters read backwards do, as far as
-/// their last six characters tell (21 bits each; a missing character is 0,
-/// which sorts first, as a shorter sequence does).
-fn tail_key(text: &str) -> u128 {
+/// Characters `6 × piece` to `6 × piece + 6` of `text` counted from its end,
+/// as a key that orders as they do read backwards (21 bits each; a missing
+/// character is 0, which sorts first, as a shorter sequence does).
+fn tail_key(text: &str, piece: usize) -> u128 {
     text.chars()
         .rev()
+        .skip(6 * piece)
         .chain(std::iter::repeat('\0'))
         .take(6)
         .fold(0u128, |key, c| (key << 21) | u128::from(c))
@@ -258,9 +290,25 @@ fn similar_units<T: PartialEq>(a: &[T], b: &[T], threshold: f64) -> bool {
 }
 
 /// Levenshtein distance of `a` and `b` is at most `k` (Ukkonen's band).
+/// A common prefix and suffix change no distance, so they are skipped first:
+/// texts that differ in one word or number (a templated deck) are decided
+/// without the table.
 fn within_distance<T: PartialEq>(a: &[T], b: &[T], k: usize) -> bool {
     if a.len().abs_diff(b.len()) > k {
         return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    // The distance is at most the longer middle (substitute, then insert).
+    if a.len().max(b.len()) <= k {
+        return true;
     }
     const FAR: usize = usize::MAX / 2;
     let mut previous = vec![FAR; b.len() + 2];
@@ -300,12 +348,32 @@ fn prompt(card: &Card) -> Option<&str> {
         .map(|f| f.value.as_str())
 }
 
+/// The words of `text`, lowercase, one space apart.
 fn normalise(text: &str) -> String {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    if !text.is_ascii() {
+        // Lowercasing a whole text differs from lowercasing its characters
+        // one by one (a final sigma, a dotted capital I).
+        return text
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// `text` with each run of digits as one `#` (`card 12` and `card 7` match).
@@ -360,12 +428,12 @@ fn report_group(
         )
     };
     let only_numbers = {
-        let masked: Vec<String> = members
+        let mut masked = members
             .iter()
             .filter_map(|&i| prompt(&cards[i]))
-            .map(|p| digits_masked(&normalise(p)))
-            .collect();
-        masked.windows(2).all(|w| w[0] == w[1])
+            .map(|p| digits_masked(&normalise(p)));
+        let first = masked.next();
+        masked.all(|m| Some(&m) == first.as_ref())
     };
     let n = members.len();
     let message = match (code, only_numbers) {
@@ -478,18 +546,45 @@ mod tests {
         ];
         for a in texts {
             for b in texts {
-                if head_key(a) != head_key(b) {
-                    assert_eq!(head_key(a).cmp(&head_key(b)), a.cmp(b), "{a:?} {b:?}");
+                if head_key(a, 0) != head_key(b, 0) {
+                    assert_eq!(head_key(a, 0).cmp(&head_key(b, 0)), a.cmp(b), "{a:?} {b:?}");
                 }
-                if tail_key(a) != tail_key(b) {
+                if tail_key(a, 0) != tail_key(b, 0) {
                     assert_eq!(
-                        tail_key(a).cmp(&tail_key(b)),
+                        tail_key(a, 0).cmp(&tail_key(b, 0)),
                         a.chars().rev().cmp(b.chars().rev()),
                         "{a:?} {b:?}"
                     );
                 }
             }
         }
+        // Sorting piece by piece gives the texts' own orders, equal texts
+        // in their order.
+        let long: Vec<String> = (0..60)
+            .map(|i| {
+                format!(
+                    "what is the capital of region number {} of the atlas {}",
+                    i % 17,
+                    i % 3
+                )
+            })
+            .chain(texts.iter().map(|t| t.to_string()))
+            .collect();
+        let refs: Vec<&str> = long.iter().map(String::as_str).collect();
+        let mut expected: Vec<usize> = (0..refs.len()).collect();
+        expected.sort_by(|&x, &y| refs[x].cmp(refs[y]).then(x.cmp(&y)));
+        assert_eq!(sorted_by_pieces(&refs, head_key, 16, str::len), expected);
+        expected.sort_by(|&x, &y| {
+            refs[x]
+                .chars()
+                .rev()
+                .cmp(refs[y].chars().rev())
+                .then(x.cmp(&y))
+        });
+        assert_eq!(
+            sorted_by_pieces(&refs, tail_key, 6, |t| t.chars().count()),
+            expected
+        );
     }
 
     #[test]
