@@ -179,9 +179,9 @@ def main():
     django_check = ([str(FLASHDECK), "check", "source/django-interview.yaml", "-q"], ROOT, lambda: None)
     django_runs = ([], [])
     for _ in range(args.django_runs):
-        for (cmd, cwd, before), results in zip((django_check, django_build), django_runs):
+        for (cmd, cwd, before), times in zip((django_check, django_build), django_runs):
             before()
-            results.append(run(cmd, cwd)[0])
+            times.append(run(cmd, cwd)[0])
     django_checks, django = django_runs
     django_ratios = [b / a for a, b in zip(django_checks, django)]
 

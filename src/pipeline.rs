@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::load_bank;
 use crate::lock::{Lock, lock_path};
+use crate::markup::Layout;
 use crate::model::LoadedBank;
 use crate::output::{Staged, Staging, Written, commit, remove_leftovers, stage};
 use crate::progress::Progress;
@@ -322,14 +323,25 @@ pub fn build_with_progress(
                     .hint("Anki cannot change the type of a note it has imported: give the card a new id (users keep the old note), or keep its type; if the deck was never published, delete the card's line from the lock file"),
             );
         }
-        // The text is needed again only to locate Quizlet problems.
-        let source = options.formats.contains(&Format::Quizlet).then_some(source);
+        // The bank's text (tens of MB for a large bank) is needed again only
+        // to locate Quizlet problems, which are rare: it is read again then.
+        drop(source);
         // The bank moves into its deck: its text is not copied.
         let levels = crate::validate::lints::levels(&bank.lints, &options.rules.lint_levels);
         let mut deck = build_deck(bank, &checked.media, checked.note_types).map_err(|e| {
             BuildFailure::Io(format!("cannot read media of {}: {e}", path.display()))
         })?;
-        let new_lock = old_lock.updated(&deck, &style_fingerprint(&deck), now);
+        // The lock's hashes take one core: the Quizlet pairs (every card's,
+        // so only when no filter drops any) are made meanwhile.
+        let early_layout = quizlet_layout(options).filter(|_| options.filter.is_empty());
+        let (new_lock, early_pairs) = std::thread::scope(|scope| {
+            let deck = &deck;
+            let pairs = early_layout
+                .map(|layout| (layout, scope.spawn(move || quizlet::pairs(deck, layout))));
+            let lock = old_lock.updated(deck, &style_fingerprint(deck), now);
+            let pairs = pairs.and_then(|(layout, made)| Some((layout, made.join().ok()?)));
+            (lock, pairs)
+        });
         let lock_text = (new_lock != old_lock).then(|| new_lock.to_text());
         drop(old_lock);
         deck.stamp(&|id| new_lock.modified(id));
@@ -361,26 +373,41 @@ pub fn build_with_progress(
         formats.sort_by_key(|&(_, f)| Format::BUILD_ORDER.iter().position(|&g| g == f));
         let build_order: Vec<Format> = formats.iter().map(|&(_, f)| f).collect();
         let mut rendered = Rendered::for_formats(&deck, &build_order);
-        if let Some(source) = &source {
+        if let Some((layout, pairs)) = early_pairs {
+            rendered.keep_quizlet_pairs(layout, pairs);
+        }
+        if options.formats.contains(&Format::Quizlet) {
             let w = &options.writer_options;
-            let mut found = Diagnostics::new();
-            for problem in quizlet::problems(
+            let problems = quizlet::problems(
                 &rendered,
                 &w.quizlet_term_sep,
                 &w.quizlet_card_sep,
                 w.quizlet_max_chars,
-            ) {
-                if let Some(d) = quizlet_diagnostic(source, &deck, &problem, w.quizlet_max_chars) {
-                    found.push(d);
+            );
+            if !problems.is_empty() {
+                let source = crate::input::read_file(&path, crate::input::MAX_BANK_BYTES)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .map(|text| SourceFile::new(path.clone(), text));
+                let mut found = Diagnostics::new();
+                for problem in &problems {
+                    found.push(quizlet_diagnostic(
+                        source.as_ref(),
+                        &path,
+                        &deck,
+                        problem,
+                        w.quizlet_max_chars,
+                    ));
                 }
+                crate::validate::lints::apply(&mut found, &levels);
+                if let Some(source) = source
+                    && found.iter().next().is_some()
+                {
+                    report.sources.insert(path.clone(), source);
+                }
+                quizlet_problems.extend(found);
             }
-            crate::validate::lints::apply(&mut found, &levels);
-            if found.iter().next().is_some() {
-                report.sources.insert(path.clone(), source.clone());
-            }
-            quizlet_problems.extend(found);
         }
-        drop(source);
         let writer_options = WriterOptions {
             notetype_modified,
             ..options.writer_options.clone()
@@ -498,23 +525,51 @@ pub fn build_with_progress(
 }
 
 /// Locates a Quizlet problem at its card.
+/// The layout of the Quizlet pairs the build's writers read first: the
+/// Quizlet file's, else the CSV's (one line); `None` without either.
+fn quizlet_layout(options: &BuildOptions) -> Option<Layout> {
+    if options.formats.contains(&Format::Quizlet) {
+        let w = &options.writer_options;
+        Some(quizlet::layout_for(
+            &w.quizlet_term_sep,
+            &w.quizlet_card_sep,
+        ))
+    } else {
+        options
+            .formats
+            .contains(&Format::QuizletCsv)
+            .then_some(Layout::OneLine)
+    }
+}
+
+/// The diagnostic of a Quizlet problem, at its card's id in `source` (the
+/// bank read again); without a place when the bank changed on disk since it
+/// was checked (the card's id is no longer where it was).
 fn quizlet_diagnostic(
-    source: &SourceFile,
+    source: Option<&SourceFile>,
+    path: &Path,
     deck: &Deck,
     problem: &quizlet::Problem,
     max_chars: usize,
-) -> Option<Diagnostic> {
+) -> Diagnostic {
     let (card_id, diagnostic) = match problem {
         quizlet::Problem::Separator { card_id, side, separator } => (card_id, (Code::QuizletSeparator, format!("the Quizlet {side} of card `{card_id}` contains or runs into the separator {separator:?}"), "choose separators that no card uses (`--quizlet-term-sep`, `--quizlet-card-sep`), or reword the card".to_string())),
         quizlet::Problem::TooLong { card_id, side, chars } => (card_id, (Code::QuizletLongField, format!("the Quizlet {side} of card `{card_id}` is {chars} characters long"), format!("it is written whole, but Quizlet may cut long text: shorten the card, or raise `--quizlet-max-chars` (now {max_chars})"))),
     };
-    let card = deck.cards.iter().find(|c| &c.id == card_id)?;
     let (code, message, hint) = diagnostic;
-    Some(
-        Diagnostic::new(code, source, card.id_span, message)
+    let place = deck
+        .cards
+        .iter()
+        .find(|c| &c.id == card_id)
+        .map(|c| c.id_span)
+        .zip(source)
+        .filter(|(span, source)| source.slice(*span) == card_id.as_str());
+    match place {
+        Some((span, source)) => Diagnostic::new(code, source, span, message)
             .label("this card")
             .hint(hint),
-    )
+        None => Diagnostic::for_file(code, path, message).hint(hint),
+    }
 }
 
 /// `FLASHDECK_TIMINGS=1` prints how long each stage took and the peak memory

@@ -13,6 +13,11 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether it keeps every card.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.exclude_tags.is_empty() && self.ids.is_empty()
+    }
+
     /// Whether a card with `id` and `tags` is selected.
     pub fn selects(&self, id: &str, tags: &[String]) -> bool {
         let has = |wanted: &str| tags.iter().any(|t| tag_matches(t, wanted));

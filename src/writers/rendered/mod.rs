@@ -91,6 +91,16 @@ impl<'d> Rendered<'d> {
         }
     }
 
+    /// Keeps Quizlet pairs made beforehand for this deck (by
+    /// [`quizlet_pairs::pairs`], in `layout`) for the writers that read them.
+    pub fn keep_quizlet_pairs(&mut self, layout: Layout, pairs: Vec<Pair>) {
+        let cell = match layout {
+            Layout::OneLine => &mut self.one_line_pairs,
+            Layout::Lines => &mut self.lines_pairs,
+        };
+        *cell = OnceLock::from(pairs);
+    }
+
     /// Whether the .apkg writer should hand its question and answer HTML
     /// to [`Rendered::keep_card_html`].
     pub fn wants_card_html(&self) -> bool {
