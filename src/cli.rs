@@ -73,7 +73,7 @@ enum Command {
     Schema,
     /// Bring an existing deck in: an Anki package, a Quizlet export or a spreadsheet becomes a bank.
     #[command(
-        after_help = "Examples:\n  flashdeck convert ~/Downloads/Spanish.apkg             → source/spanish.yaml, its lock and media\n  flashdeck convert collection.colpkg --deck \"Lang::Spanish\"\n  flashdeck convert set.txt --term-sep ' - ' --card-sep ';'     (Quizlet's Export text)\n  flashdeck convert words.csv --columns question,answer,tags\n\nA deck from Anki keeps its note types, ids and GUIDs, and the lock is seeded with its notes'\ntimes: the first `flashdeck build` updates the notes its users have instead of duplicating them.\nScheduling stays in each user's collection. Existing files are replaced only with --force."
+        after_help = "Examples:\n  flashdeck convert ~/Downloads/Spanish.apkg             → source/spanish.yaml, its lock and media\n  flashdeck convert collection.colpkg --deck \"Lang::Spanish\"\n  flashdeck convert set.txt --term-sep ' - ' --card-sep ';'     (Quizlet's Export text)\n  flashdeck convert words.csv --columns question,answer,tags\n  flashdeck convert vocab.tsv --columns question,answer --no-header\n\nA deck from Anki keeps its note types, ids and GUIDs, and the lock is seeded with its notes'\ntimes: the first `flashdeck build` updates the notes its users have instead of duplicating them.\nScheduling stays in each user's collection. Existing files are replaced only with --force."
     )]
     Convert(ConvertArgs),
     /// Write a commented starter bank to PATH (refuses to overwrite).
@@ -113,6 +113,13 @@ struct ConvertArgs {
     /// extra, or - to skip one (default: from the header row's names).
     #[arg(long, value_name = "ROLES", value_delimiter = ',')]
     columns: Option<Vec<String>>,
+    /// Spreadsheet: the first row is a header row (default: it is when its
+    /// cells name columns, or when --columns is not given).
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// Spreadsheet: the first row is a card, not a header.
+    #[arg(long)]
+    no_header: bool,
 }
 
 #[derive(Debug, Args)]
@@ -333,9 +340,9 @@ fn rules(args: &BankArgs) -> Result<Rules, String> {
                     warnings.join(", ")
                 ));
             };
-            if level != LintLevel::Deny && code.severity() == Severity::Error {
+            if level != LintLevel::Deny && !code.is_lowerable() {
                 return Err(format!(
-                    "`{flag} {name}`: `{name}` is an error and cannot be lowered (only warnings can)"
+                    "`{flag} {name}`: `{name}` is an error and cannot be lowered (only warnings and the slips Anki reads can: cloze-braces, cloze-unclosed, cloze-number, cloze-empty, control-character, media-missing)"
                 ));
             }
             lint_levels.insert(code, level);
@@ -637,6 +644,11 @@ fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
         out_dir: args.out.clone(),
         force: args.force,
         deck: args.deck.clone(),
+        header: match (args.header, args.no_header) {
+            (true, _) => crate::read::spreadsheet::Header::Yes,
+            (_, true) => crate::read::spreadsheet::Header::No,
+            _ => crate::read::spreadsheet::Header::Recognise,
+        },
         term_sep: unescape_separator(&args.term_sep),
         card_sep: unescape_separator(&args.card_sep),
         columns,
@@ -669,11 +681,26 @@ fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
             for skipped in &c.skipped {
                 ui.status("Skipped", skipped);
             }
+            for name in &report.file.scripted_note_types {
+                ui.status(
+                    "Scripts",
+                    &format!("note type `{name}` runs its templates' scripts in Anki: kept, marked `scripts: true`; the print page and the sheets never carry them"),
+                );
+            }
             for missing in &report.file.missing_media {
                 ui.status("Missing", missing);
             }
             for remark in &c.remarks {
                 ui.status("Note", remark);
+            }
+            for (code, count) in &report.allowed_lints {
+                ui.status(
+                    "Allowed",
+                    &format!(
+                        "`{code}` in the bank's `lints:` ({count} {}): the deck holds it and Anki reads it; a card you write is still checked when you remove the line",
+                        if *count == 1 { "place" } else { "places" }
+                    ),
+                );
             }
             if let Some(scheduling) = &c.scheduling {
                 ui.status("Scheduling", scheduling);

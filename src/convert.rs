@@ -12,11 +12,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::lock::{Lock, lock_path};
 use crate::pipeline::{CheckReport, check};
-use crate::read::bank_file::{BankFile, bank_file};
-use crate::read::spreadsheet::Role;
+use crate::read::bank_file::{BankFile, bank_file, with_allowed_lints};
+use crate::read::spreadsheet::{Header, Role};
 use crate::read::{
     Converted, InputFormat, ReadError, anki_package, anki_text, quizlet, spreadsheet,
 };
@@ -46,6 +46,8 @@ pub struct ConvertOptions {
     pub card_sep: String,
     /// Spreadsheet: the role of each column, in order.
     pub columns: Option<Vec<Role>>,
+    /// Spreadsheet: whether the first row is a header.
+    pub header: Header,
 }
 
 /// What a conversion did.
@@ -60,6 +62,9 @@ pub struct ConvertReport {
     pub check: CheckReport,
     /// The media folder, if any media were written.
     pub media_dir: Option<PathBuf>,
+    /// Lints the bank allows because the source deck holds what they
+    /// refuse (Anki reads it), each with the number of places.
+    pub allowed_lints: Vec<(&'static str, usize)>,
 }
 
 /// Why a conversion failed (nothing was written).
@@ -127,7 +132,7 @@ pub fn convert_with_progress(
     }
     timings.phase("read input");
     step(1, "writing the bank");
-    let file = bank_file(&converted, &name, &stem);
+    let mut file = bank_file(&converted, &name, &stem);
     let bank_path = options.out_dir.join(format!("{}.yaml", file.deck_id));
     let media_dir = options
         .out_dir
@@ -178,6 +183,26 @@ pub fn convert_with_progress(
     timings.phase("bank text + staging");
     step(2, "checking the bank");
     let mut report = check(std::slice::from_ref(&staged_bank), &Rules::default());
+    // Anki is the judge of what a deck may hold: what the source deck holds
+    // that only a hand-written bank's style rules refuse is allowed in the
+    // bank's `lints:`, and the report says so.
+    let mut allowed: Vec<(&'static str, usize)> = Vec::new();
+    if report.diagnostics.has_errors()
+        && report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .all(|d| d.code.is_lowerable())
+    {
+        let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            *counts.entry(d.code.as_str()).or_default() += 1;
+        }
+        allowed = counts.into_iter().collect();
+        file.text = with_allowed_lints(&file.text, &allowed);
+        std::fs::write(&staged_bank, &file.text).map_err(io)?;
+        report = check(std::slice::from_ref(&staged_bank), &Rules::default());
+    }
     if report.diagnostics.has_errors() {
         rename_in_report(&mut report, &staged_bank, &bank_path);
         return Err(ConvertFailure::Invalid(
@@ -229,6 +254,7 @@ pub fn convert_with_progress(
         converted,
         file,
         check: report,
+        allowed_lints: allowed,
     })
 }
 
@@ -279,6 +305,7 @@ fn read_input(
                 text()?,
                 if tsv { b'\t' } else { b',' },
                 options.columns.as_deref(),
+                options.header,
             )
         }
     }

@@ -159,7 +159,7 @@ impl Note {
             .zip(&self.fields)
             .map(|(field, value)| {
                 if value.html {
-                    crate::markup::html_field_to_html(&value.text, media_url)
+                    crate::markup::html_field_for_anki(&value.text, media_url)
                 } else if value.text.trim().is_empty() {
                     String::new()
                 } else {

@@ -322,9 +322,16 @@ pub fn field_is_empty(html: &str) -> bool {
             return false;
         };
         let tag = tag.strip_prefix('/').unwrap_or(tag);
-        let name_len = if tag.len() >= 3 && tag[..3].eq_ignore_ascii_case("div") {
+        // Compared as bytes: the text after `<` may be any character (a
+        // field that starts with `<د` once panicked here, slicing inside it).
+        let starts = |name: &[u8]| {
+            tag.as_bytes()
+                .get(..name.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(name))
+        };
+        let name_len = if starts(b"div") {
             3
-        } else if tag.len() >= 2 && tag[..2].eq_ignore_ascii_case("br") {
+        } else if starts(b"br") {
             2
         } else {
             return false;
@@ -459,43 +466,106 @@ fn hint(text: &str) -> String {
     format!("<div class=\"hint\">{text}</div>")
 }
 
+/// Anki's `{{cloze:Field}}` for one card (its `reveal_cloze_text`): active
+/// deletions as `[hint]` on the question (what they hold hidden, nested
+/// ones too) and in a `cloze` span on the answer; inactive ones show their
+/// text, their nested deletions taking their own turn. Empty when no
+/// deletion of the field is on this card, as in Anki.
 fn reveal_cloze(text: &str, which: ClozeCard, question: bool) -> String {
-    let Ok(deletions) = cloze::parse(text) else {
-        return text.to_string();
-    };
+    let nodes = cloze::parse_nodes(text);
     let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for d in &deletions {
-        out.push_str(&text[pos..d.range.start]);
-        let active = match which {
-            ClozeCard::All => true,
-            ClozeCard::Number(n) => d.numbers.contains(&n),
-        };
-        if !active {
-            out.push_str(&d.answer);
-        } else if question {
-            let shown = d.hint.as_deref().unwrap_or("...");
-            out.push_str(&format!("<span class=\"cloze\">[{shown}]</span>"));
-        } else {
-            out.push_str(&format!("<span class=\"cloze\">{}</span>", d.answer));
+    let mut any_active = false;
+    for node in &nodes {
+        match node {
+            cloze::Node::Text(r) => out.push_str(text.get(r.clone()).unwrap_or("")),
+            cloze::Node::Deletion(d) => reveal_deletion(d, text, which, question, &mut any_active, &mut out),
         }
-        pos = d.range.end;
     }
-    out.push_str(&text[pos..]);
-    out
+    if any_active { out } else { String::new() }
 }
 
+fn is_active(deletion: &cloze::Deletion, which: ClozeCard) -> bool {
+    match which {
+        ClozeCard::All => true,
+        ClozeCard::Number(n) => deletion.is_on(n),
+    }
+}
+
+fn reveal_deletion(
+    deletion: &cloze::Deletion,
+    text: &str,
+    which: ClozeCard,
+    question: bool,
+    any_active: &mut bool,
+    out: &mut String,
+) {
+    let active = is_active(deletion, which);
+    *any_active |= active;
+    let mut inner = String::new();
+    for node in &deletion.nodes {
+        match node {
+            cloze::Node::Text(r) => inner.push_str(text.get(r.clone()).unwrap_or("")),
+            cloze::Node::Deletion(d) => reveal_deletion(d, text, which, question, any_active, &mut inner),
+        }
+    }
+    // An Image Occlusion mask (Anki 23.10+): Anki draws it on the image;
+    // on paper and in text it is named, with where it sits.
+    if let Some(mask) = occlusion_mask(&inner) {
+        let state = match (active, question) {
+            (true, true) => "hidden",
+            (true, false) => "revealed",
+            (false, _) => "shown",
+        };
+        out.push_str(&format!("<span class=\"cloze\">[{state} area: {mask}]</span> "));
+        return;
+    }
+    match (active, question) {
+        (true, true) => {
+            let shown = deletion.hint(text).unwrap_or("...");
+            out.push_str(&format!("<span class=\"cloze\">[{shown}]</span>"));
+        }
+        (true, false) => out.push_str(&format!("<span class=\"cloze\">{inner}</span>")),
+        (false, _) => out.push_str(&inner),
+    }
+}
+
+/// An Image Occlusion mask (`image-occlusion:rect:left=.1:top=.2:…`, see
+/// Anki's `rslib/src/image_occlusion/`) described for a reader: its shape
+/// and where it sits, in percent of the image (`rect at 10% left, 20% top`).
+pub fn occlusion_mask(deletion_text: &str) -> Option<String> {
+    let rest = deletion_text.trim().strip_prefix("image-occlusion:")?;
+    let mut parts = rest.split(':');
+    let shape = parts.next().filter(|s| !s.is_empty()).unwrap_or("area");
+    let mut place = Vec::new();
+    for part in parts {
+        if let Some((key, value)) = part.split_once('=')
+            && matches!(key, "left" | "top")
+            && let Ok(fraction) = value.parse::<f64>()
+        {
+            place.push(format!("{:.0}% {key}", fraction * 100.0));
+        }
+    }
+    Some(if place.is_empty() {
+        shape.to_string()
+    } else {
+        format!("{shape} at {}", place.join(", "))
+    })
+}
+
+/// Anki's `{{cloze-only:…}}` and the expected answer of `{{type:cloze:…}}`:
+/// the text of each deletion on this card, nested ones too, joined by `, `
+/// (one entry when they are all the same).
 fn cloze_only(text: &str, which: ClozeCard) -> String {
-    let deletions = cloze::parse(text).unwrap_or_default();
-    deletions
-        .iter()
-        .filter(|d| match which {
-            ClozeCard::All => true,
-            ClozeCard::Number(n) => d.numbers.contains(&n),
-        })
-        .map(|d| d.answer.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let nodes = cloze::parse_nodes(text);
+    let answers: Vec<String> = cloze::all_deletions(&nodes)
+        .into_iter()
+        .filter(|d| is_active(d, which))
+        .map(|d| d.answer(text))
+        .collect();
+    match answers.first() {
+        Some(first) if answers.iter().all(|a| a == first) => first.clone(),
+        _ => answers.join(", "),
+    }
 }
 
 /// HTML to text: tags dropped, entities decoded (Anki's `text:` filter).

@@ -28,9 +28,29 @@ macro_rules! codes {
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
             }
+
+            /// Whether a bank's `lints:` or the command line may lower it:
+            /// every warning, and the errors about authoring style that Anki
+            /// itself reads without complaint (a deck converted from Anki
+            /// allows those it holds).
+            pub fn is_lowerable(self) -> bool {
+                self.severity() == Severity::Warning || STYLE_ERRORS.contains(&self)
+            }
         }
     };
 }
+
+/// Errors by default, because a hand-written bank holding them is usually
+/// a slip, but valid to Anki (a deck converted from Anki may hold them): a
+/// bank may allow them.
+const STYLE_ERRORS: &[Code] = &[
+    Code::MediaMissing,
+    Code::ClozeBraces,
+    Code::ClozeUnclosed,
+    Code::ClozeNumber,
+    Code::ClozeEmpty,
+    Code::ControlCharacter,
+];
 
 codes! {
     /// The file could not be read.

@@ -205,7 +205,7 @@ impl Diagnostics {
     pub fn apply_levels(&mut self, level_of: impl Fn(Code) -> Option<crate::model::LintLevel>) {
         use crate::model::LintLevel;
         self.items.retain_mut(|d| {
-            let lowerable = d.code.severity() == Severity::Warning;
+            let lowerable = d.code.is_lowerable();
             match level_of(d.code) {
                 Some(LintLevel::Allow) if lowerable => false,
                 Some(LintLevel::Warn) if lowerable => {

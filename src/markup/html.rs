@@ -114,15 +114,9 @@ fn code_block(lang: &str, body: &str) -> String {
 /// `{` and `}` that are not part of a `{{cN::…}}` marker become `&#123;` and
 /// `&#125;`, so Django's `{{ var }}` shows literally on cloze cards.
 fn escape_non_cloze_braces(html: &str) -> String {
-    let Ok(deletions) = crate::model::cloze::parse(html) else {
-        return html.to_string();
-    };
     let mut keep = vec![false; html.len()];
-    for d in &deletions {
-        let marker_len = html[d.range.clone()].find("::").map_or(0, |i| i + 2);
-        keep[d.range.start..d.range.start + marker_len].fill(true);
-        keep[d.range.end - 2] = true;
-        keep[d.range.end - 1] = true;
+    for marker in crate::model::cloze::marker_ranges(html) {
+        keep[marker].fill(true);
     }
     let mut out = String::with_capacity(html.len() + 16);
     for (i, c) in html.char_indices() {

@@ -7,6 +7,7 @@ mod from_html;
 pub mod highlight;
 mod html;
 mod plain;
+mod html_tokens;
 mod sanitize;
 pub mod sheet;
 mod tex;
@@ -157,6 +158,15 @@ pub fn html_field_to_html(html: &str, media_url: &dyn Fn(&str) -> Option<String>
     let clean = sanitize::sanitize(html);
     let rewritten = rewrite_sources(&clean, media_url);
     rewrite_sound_tags(&rewritten, media_url)
+}
+
+/// An HTML field as an Anki package holds it: as written when sanitizing
+/// for a field removes nothing (see [`sanitize::field_for_anki`]), with its
+/// media references pointing where `media_url` says.
+pub fn html_field_for_anki(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    sanitize::field_for_anki(html, &|h| {
+        rewrite_sound_tags(&rewrite_sources(h, media_url), media_url)
+    })
 }
 
 /// Rewrites `src="…"` of media tags in sanitized HTML (every `<` starts a

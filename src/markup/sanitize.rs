@@ -1,5 +1,15 @@
 //! Raw HTML written in a bank is cleaned before it reaches any output: no
 //! scripts, frames, event handlers or `javascript:` URLs.
+//!
+//! Two policies, by where the HTML goes. A page flashdeck makes (the print
+//! page) keeps a small set ([`sanitize`]): a field cannot borrow the page's
+//! classes or restyle it. A field of an Anki note keeps everything Anki's
+//! editor and the common add-ons write ([`sanitize_field`]: `font`, `style`,
+//! `dir`, `lang`, any `class`, tables, `ruby`…) and loses only what is
+//! active: scripts, handlers, frames, objects, forms, script URLs, remote
+//! loads, and `style` that loads or overlays. A field it removes nothing
+//! from goes into the .apkg as its author wrote it, byte for byte
+//! ([`field_for_anki`]).
 
 /// Tags flashdeck keeps beyond ammonia's defaults (its own code markup and media).
 const EXTRA_TAGS: [&str; 13] = [
@@ -131,6 +141,186 @@ fn reads_as_script_url(value: &str) -> bool {
         .any(|scheme| squeezed.starts_with(scheme))
 }
 
+/// Tags an Anki field keeps beyond ammonia's defaults and [`EXTRA_TAGS`]:
+/// Anki's editor writes `font` when text is coloured.
+const FIELD_TAGS: [&str; 3] = ["font", "u", "rb"];
+
+/// Attributes every element of an Anki field may carry: presentation,
+/// language and direction, table structure, and what text pasted from the
+/// web brings (ids, roles). None of them loads or runs anything; URL
+/// attributes are judged one by one ([`filter_attribute`]).
+const FIELD_ATTRIBUTES: [&str; 30] = [
+    "class", "style", "dir", "lang", "title", "align", "valign", "width", "height", "border",
+    "bgcolor", "colspan", "rowspan", "cellpadding", "cellspacing", "alt", "id", "name", "scope",
+    "role", "headers", "abbr", "summary", "nowrap", "hidden", "tabindex", "translate",
+    "spellcheck", "draggable", "jsname",
+];
+
+/// Attribute name prefixes a field keeps: data and accessibility attributes.
+const FIELD_ATTRIBUTE_PREFIXES: [&str; 2] = ["data-", "aria-"];
+
+/// Whether one `style` declaration of a field is harmless: it neither
+/// loads anything (`url(`, `image-set(`, `@import`), runs anything
+/// (`expression(`, `behavior`, `-moz-binding`), nor lifts the field out of
+/// the card to overlay it (`position: fixed`, `absolute`, `sticky`).
+/// Escapes and comments could spell any of those, so they go too.
+fn harmless_declaration(declaration: &str) -> bool {
+    let lower = declaration.to_ascii_lowercase();
+    let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let loads_or_runs = [
+        "url(", "image(", "image-set(", "cross-fade(", "element(", "paint(", "src(",
+        "expression", "behavior", "-moz-binding", "@", "\\", "/*",
+    ]
+    .iter()
+    .any(|bad| squeezed.contains(bad));
+    let overlays = squeezed.starts_with("position:")
+        && ["fixed", "absolute", "sticky"]
+            .iter()
+            .any(|p| squeezed.contains(p));
+    !loads_or_runs && !overlays
+}
+
+/// The last word on every attribute of an Anki field ammonia keeps.
+fn filter_field_attribute<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+) -> Option<std::borrow::Cow<'u, str>> {
+    match attribute {
+        "class" => Some(value.into()),
+        "style" => {
+            let declarations: Vec<&str> = value.split(';').collect();
+            if declarations.iter().all(|d| harmless_declaration(d)) {
+                return Some(value.into());
+            }
+            let kept: Vec<&str> = declarations
+                .into_iter()
+                .filter(|d| !d.trim().is_empty() && harmless_declaration(d))
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(";").into())
+        }
+        _ => filter_attribute(element, attribute, value),
+    }
+}
+
+fn field_builder() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(EXTRA_TAGS)
+        .add_tags(FIELD_TAGS)
+        .add_generic_attributes(FIELD_ATTRIBUTES)
+        .add_generic_attribute_prefixes(FIELD_ATTRIBUTE_PREFIXES)
+        .add_tag_attributes("font", ["color", "face", "size"])
+        .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("img", ["src"])
+        .add_tag_attributes("audio", ["src", "controls"])
+        .add_tag_attributes("video", ["src", "controls"])
+        .add_tag_attributes("source", ["src", "type"])
+        .add_tag_attributes("ol", ["start", "type"])
+        .add_tag_attributes("ul", ["type"])
+        .add_tag_attributes("li", ["value"])
+        .url_schemes(["http", "https", "mailto", "data"].into())
+        .strip_comments(false)
+        .attribute_filter(filter_field_attribute)
+        .link_rel(None);
+    builder
+}
+
+/// The field sanitizer, built once.
+fn field_cleaner() -> &'static ammonia::Builder<'static> {
+    static CELL: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    CELL.get_or_init(field_builder)
+}
+
+/// Cleans the HTML of an Anki field: keeps everything Anki's editor writes,
+/// removes only active content (see the module's documentation).
+pub fn sanitize_field(html: &str) -> String {
+    field_cleaner().clean(html).to_string()
+}
+
+/// Whether [`sanitize_field`] removes nothing from `html` (it may still
+/// write it differently: quotes, entities, tag case).
+pub fn field_is_clean(html: &str) -> bool {
+    same_tokens(html, &sanitize_field(html)) && is_closed(html)
+}
+
+/// Whether two HTML texts read the same to a browser's tokenizer: the same
+/// tags, attributes (values decoded) and text; how they are written aside.
+fn same_tokens(a: &str, b: &str) -> bool {
+    use super::html_tokens::{Piece, tokenize};
+    let simple = |t: &str| !t.contains(['<', '&']);
+    if simple(a) && simple(b) {
+        return a == b;
+    }
+    // What an HTML parser adds by itself is no difference: `<br/>` is
+    // `<br>`, a table's `tbody` is implied, and so are the end tags HTML
+    // lets an author leave out. Safety is decided by the start tags and
+    // their attributes, which must be equal one by one.
+    const IMPLIED: [&str; 2] = ["tbody", "colgroup"];
+    const OPTIONAL_END: [&str; 12] = [
+        "p", "li", "td", "th", "tr", "dt", "dd", "option", "rt", "rp", "thead", "tfoot",
+    ];
+    let plain = |pieces: Vec<Piece>| -> Vec<Piece> {
+        pieces
+            .into_iter()
+            .filter_map(|piece| match piece {
+                // Only a bare one: an attribute on it is compared.
+                Piece::Start {
+                    name, attributes, ..
+                } if IMPLIED.contains(&name.as_str()) && attributes.is_empty() => None,
+                Piece::End(name)
+                    if IMPLIED.contains(&name.as_str()) || OPTIONAL_END.contains(&name.as_str()) =>
+                {
+                    None
+                }
+                Piece::Start {
+                    name, attributes, ..
+                } => Some(Piece::Start {
+                    name,
+                    attributes,
+                    self_closing: false,
+                }),
+                other => Some(other),
+            })
+            .collect()
+    };
+    plain(tokenize(a)) == plain(tokenize(b))
+}
+
+/// An Anki field's HTML as the .apkg holds it: `html` byte for byte when
+/// sanitizing removes nothing from it (a deck comes back as it was), the
+/// sanitized HTML otherwise. `rewrite` points media references where the
+/// package keeps them; it runs on both, and the author's bytes are kept
+/// only when the rewritten text still sanitizes to the same HTML (a media
+/// reference the rewrite cannot read in the author's bytes is not missed).
+pub fn field_for_anki(html: &str, rewrite: &dyn Fn(&str) -> String) -> String {
+    let clean = rewrite(&sanitize_field(html));
+    let written = rewrite(html);
+    if (written == clean || same_tokens(&written, &clean)) && is_closed(&written) {
+        written
+    } else {
+        clean
+    }
+}
+
+/// Whether `html` leaves a browser's tokenizer where it found it: no tag,
+/// attribute value or comment left open at its end (a field is placed
+/// inside a template, and `<img title=x onerror=y() ` would take the
+/// template's next characters into its tag: the tokens of the field alone
+/// hide that, since an unfinished tag makes no token).
+fn is_closed(html: &str) -> bool {
+    use super::html_tokens::tokenize;
+    const PROBE: &str = "<b>probe</b>";
+    if !html.contains(['<', '&']) {
+        return true;
+    }
+    let alone = tokenize(html);
+    let probe = tokenize(PROBE);
+    let after: Vec<_> = alone.iter().chain(&probe).cloned().collect();
+    let before: Vec<_> = probe.iter().chain(&alone).cloned().collect();
+    tokenize(&format!("{html}{PROBE}")) == after && tokenize(&format!("{PROBE}{html}")) == before
+}
+
 fn builder() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
@@ -156,14 +346,6 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     CELL.get_or_init(builder)
 }
 
-/// The tags the sanitizer keeps, copied out of it once (closing tags of
-/// handout Markdown are checked against it one by one).
-fn kept_tags() -> &'static std::collections::HashSet<&'static str> {
-    static CELL: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    CELL.get_or_init(|| cleaner().clone_tags())
-}
-
 /// Cleans a whole HTML fragment: the last step before any HTML is written.
 /// No scripts, frames, forms or event handlers; links only to http(s),
 /// mailto or relative targets; media only from the deck itself or embedded
@@ -177,10 +359,10 @@ pub fn sanitize(html: &str) -> String {
 /// (a link whose unsafe `href` goes shows as the `href` attribute when no
 /// other link keeps one). Normalizing (quotes, entities) is not removal. Empty when sanitizing removes nothing.
 pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
-    let cleaned = sanitize(html);
-    if cleaned == html || !html.contains('<') {
+    if field_is_clean(html) {
         return Vec::new();
     }
+    let cleaned = sanitize_field(html);
     let lower_cleaned = cleaned.to_ascii_lowercase();
     let mut removed: Vec<String> = Vec::new();
     let mut add = |what: String| {
@@ -192,7 +374,6 @@ pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
     while let Some(open) = rest.find('<') {
         let after = &rest[open + 1..];
         if after.starts_with("!--") {
-            add("an HTML comment".to_string());
             rest = after;
             continue;
         }
@@ -206,7 +387,7 @@ pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
             rest = after;
             continue;
         }
-        if !kept_tags().contains(name.as_str()) {
+        if !field_kept_tags().contains(name.as_str()) {
             add(format!("`<{name}>`"));
         } else {
             // Attribute names: words followed by `=` outside quotes.
@@ -233,7 +414,19 @@ pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
         }
         rest = &after[end.min(after.len())..];
     }
+    if removed.is_empty() {
+        // A value went, not a whole attribute: a script URL, a remote
+        // `src`, or a `style` declaration that loads or overlays.
+        removed.push("an active attribute value (a script URL, a remote load, or `style` that loads or overlays)".to_string());
+    }
     removed
+}
+
+/// The tags the field sanitizer keeps.
+fn field_kept_tags() -> &'static std::collections::HashSet<&'static str> {
+    static CELL: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    CELL.get_or_init(|| field_cleaner().clone_tags())
 }
 
 /// What a raw-HTML piece does to "inside <script> or <style>", whose text is
@@ -286,5 +479,84 @@ mod tests {
             sanitize("<details title=\"javascript is fun\">d</details>"),
             "<details title=\"javascript is fun\">d</details>"
         );
+    }
+
+    /// What Anki's editor and common add-ons write stays in a field, byte
+    /// for byte (one case per kind, issue 19).
+    #[test]
+    fn fields_keep_what_anki_editors_write() {
+        let kept = [
+            r##"<font color="#ff0000">red</font>"##,
+            r##"<font face="Arial" size="4">x</font>"##,
+            r#"<span style="color: rgb(0, 0, 255);">blue</span>"#,
+            r#"<div style="text-align: center; font-family: &quot;Times New Roman&quot;, serif;">c</div>"#,
+            r#"<div dir="rtl">مرحبا</div>"#,
+            r#"<span lang="ja">日本語</span>"#,
+            r#"<span class="highlight tg-0pky">styled by the deck's CSS</span>"#,
+            "<table><tbody><tr><th>a</th><td colspan=\"2\">b</td></tr></tbody></table>",
+            "<table><tr><td>uno</td><td>1</td></tr></table>",
+            "<ul><li>a<li>b</ul><p>one<p>two",
+            "H<sub>2</sub>O and x<sup>2</sup>",
+            "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>",
+            "a<hr>b",
+            "<ul><li>one</li></ul><ol start=\"3\"><li>three</li></ol>",
+            r#"<img src="diagram.png">"#,
+            "[sound:word.mp3]",
+            r"\(x^2\) and \[\sum_i i\]",
+            "[latex]$x^2$[/latex]",
+            "<b>bold</b><i>it</i><u>under</u><br>",
+            r#"<a href="https://example.org/a?b=c&amp;d=e" data-ved="x" aria-label="l">link</a>"#,
+            "<!-- a comment Anki keeps -->text",
+            "CD4 &gt;15% for six months&nbsp;",
+        ];
+        for html in kept {
+            assert!(field_is_clean(html), "{html} → {}", sanitize_field(html));
+            assert_eq!(field_for_anki(html, &|h| h.to_string()), html);
+        }
+    }
+
+    /// Active content goes, and only that (one case per kind).
+    #[test]
+    fn fields_lose_only_active_content() {
+        let active = [
+            ("<script>alert(1)</script>x", "script"),
+            ("<b onclick=\"alert(1)\">x</b>", "onclick"),
+            ("<a href=\"javascript:alert(1)\">x</a>", "javascript:"),
+            ("<a href=\"vbscript:x\">x</a>", "vbscript:"),
+            ("<a href=\"data:text/html,<script>\">x</a>", "data:text"),
+            ("<iframe src=\"https://x.org\"></iframe>x", "iframe"),
+            ("<object data=\"x.swf\"></object>x", "object"),
+            ("<form action=\"https://x.org\"><input></form>x", "form"),
+            ("<img src=\"https://tracker.example/p.png\">", "tracker"),
+            ("<img src=\"//tracker.example/p.png\">", "tracker"),
+            ("<span style=\"background: url(https://x.org/a.png)\">x</span>", "url("),
+            ("<div style=\"position: fixed; top: 0\">x</div>", "fixed"),
+            ("<div style=\"width: expression(alert(1))\">x</div>", "expression"),
+            ("<div style=\"color: red; behavior: url(x.htc)\">x</div>", "behavior"),
+            ("<a href=\"https://x.org\" ping=\"https://t.example\">x</a>", "ping"),
+            ("<style>.card { display: none }</style>x", "display"),
+            ("<table><tbody onclick=\"x()\"><tr><td>a</td></tr></tbody></table>", "onclick"),
+        ];
+        // Found by the fuzzer: a tag left open at the field's end makes no
+        // token alone, but takes the template's next characters into it.
+        for open in ["<img title=x onerror=y() ", "<a title=\"", "x<!--", "<b title='x"] {
+            let out = field_for_anki(open, &|h| h.to_string());
+            assert_ne!(out, open, "{open}");
+            assert!(!out.contains("onerror"), "{open} → {out}");
+        }
+        for (html, gone) in active {
+            assert!(!field_is_clean(html), "{html}");
+            let out = field_for_anki(html, &|h| h.to_string());
+            assert!(!out.contains(gone), "{html} → {out}");
+            assert!(!removed_by_sanitizing(html).is_empty(), "{html}");
+        }
+        // What is harmless in the same attribute stays.
+        assert_eq!(
+            sanitize_field("<div style=\"color: red; position: fixed\">x</div>"),
+            "<div style=\"color: red\">x</div>"
+        );
+        // The page sanitizer stays strict: no borrowed classes, no `font`.
+        assert_eq!(sanitize("<span class=\"card\">x</span>"), "<span>x</span>");
+        assert_eq!(sanitize("<font color=\"red\">x</font>"), "x");
     }
 }

@@ -11,8 +11,8 @@ use super::protobuf;
 use super::{Converted, ConvertedNote, ConvertedNoteType, NoteTypeRef, ReadError};
 use crate::model::NoteKind;
 
-/// Anki's "original stock kind" of Image Occlusion note types, which a
-/// bank cannot hold (their masks live in Anki's own editor data).
+/// Anki's "original stock kind" of Image Occlusion note types: cloze note
+/// types whose masks are deletions of their Occlusion field (Anki 23.10+).
 const IMAGE_OCCLUSION: i64 = 6;
 
 fn not_a_collection(why: impl std::fmt::Display) -> ReadError {
@@ -332,6 +332,7 @@ fn read_notes(
             ))
         })
         .map_err(db_error)?;
+    let mut image_occlusion = 0;
     for row in rows {
         let (nid, guid, mid, modified, tags, fields) = row.map_err(db_error)?;
         let Some(note_cards) = cards.remove(&nid) else {
@@ -352,11 +353,7 @@ fn read_notes(
         };
         let note_type = &note_types[nt].note_type;
         if note_type.original_stock_kind == Some(IMAGE_OCCLUSION) {
-            converted.skipped.push(format!(
-                "{}: an Image Occlusion note (its masks live in Anki's editor; a bank cannot hold them)",
-                describe()
-            ));
-            continue;
+            image_occlusion += 1;
         }
         let mut values: Vec<String> = fields.split('\x1f').map(str::to_string).collect();
         if values.len() != note_type.fields.len() {
@@ -390,6 +387,12 @@ fn read_notes(
                 "export a deck with cards in it (Anki exports an empty deck as a package with no notes)",
             ),
         });
+    }
+    if image_occlusion > 0 {
+        converted.remarks.push(format!(
+            "{image_occlusion} Image Occlusion note{} kept as Anki has them (the masks are deletions of the Occlusion field): the .apkg gives them back, the handouts show the image and name the hidden areas, the Quizlet files leave them out",
+            if image_occlusion == 1 { "" } else { "s" }
+        ));
     }
     // Only the note types the notes use, renumbered.
     let mut renumber = vec![usize::MAX; note_types.len()];

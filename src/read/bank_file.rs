@@ -31,9 +31,44 @@ pub struct BankFile {
     pub html_fields: usize,
     /// How many fields became Markdown.
     pub markdown_fields: usize,
-    /// Media the notes name but the input does not hold, by card: their
-    /// references are made visible text (`[missing sound: x.mp3]`).
+    /// Media the notes name but the input does not hold, by card (their
+    /// references are kept, as Anki keeps them).
     pub missing_media: Vec<String>,
+    /// Note types whose templates hold scripts (written `scripts: true`).
+    pub scripted_note_types: Vec<String>,
+}
+
+/// `text` (a bank [`bank_file`] wrote) with a `lints:` table that allows
+/// `codes`, each with the number of places it allows, after the `deck:`
+/// block: what the source deck holds that Anki reads but a hand-written
+/// bank would be told to fix.
+pub fn with_allowed_lints(text: &str, codes: &[(&str, usize)]) -> String {
+    if codes.is_empty() {
+        return text.to_string();
+    }
+    let mut table = String::from(
+        "# The source deck holds these; Anki reads them, so they are allowed here.\nlints:\n",
+    );
+    for (code, count) in codes {
+        let _ = writeln!(
+            table,
+            "  {code}: allow  # {count} {}",
+            if *count == 1 { "place" } else { "places" }
+        );
+    }
+    // The deck block ends at the first other top-level key.
+    let mut at = 0;
+    let mut in_deck = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("deck:") {
+            in_deck = true;
+        } else if in_deck && !line.starts_with(' ') && !line.starts_with('#') {
+            break;
+        }
+        at += line.len();
+    }
+    let (head, tail) = text.split_at(at);
+    format!("{head}{table}{tail}")
 }
 
 /// Writes the bank. `source` names the input for the header comment;
@@ -67,6 +102,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         scalar(&deck_name, 4)
     );
     let mut note_types_modified = 0;
+    let mut scripted = Vec::new();
     if !converted.note_types.is_empty() {
         y.push_str("note-types:\n");
     }
@@ -103,6 +139,16 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
             if let Some(id) = id {
                 let _ = writeln!(y, "        anki-id: {id}");
             }
+        }
+        // A deck's own templates keep their scripts (a multiple-choice
+        // or type-hint deck needs them): only the .apkg carries them.
+        if nt.templates.iter().any(|(_, front, back, _)| {
+            [front, back]
+                .iter()
+                .any(|t| t.to_ascii_lowercase().contains("<script"))
+        }) {
+            y.push_str("    scripts: true\n");
+            scripted.push(nt.name.clone());
         }
         if let Some(id) = nt.anki_id {
             let _ = writeln!(y, "    anki-id: {id}");
@@ -214,6 +260,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         card_times,
         note_types_modified,
         html_fields,
+        scripted_note_types: scripted,
         markdown_fields,
         missing_media,
     }
@@ -274,10 +321,8 @@ impl Ids {
     fn next(&mut self, first_field: &str) -> String {
         // A cloze text is slugged by what it says: its deletions' answers.
         let mut readable = first_field.to_string();
-        if let Ok(deletions) = crate::model::cloze::parse(first_field) {
-            for d in deletions.iter().rev() {
-                readable.replace_range(d.range.clone(), &d.answer);
-            }
+        for d in crate::model::cloze::deletions(first_field).iter().rev() {
+            readable.replace_range(d.range.clone(), &d.answer(first_field));
         }
         let text = crate::anki::template::strip_html(&readable);
         let slug = crate::validate::suggest_slug(&text);
@@ -341,14 +386,13 @@ fn point_media(html: &str, media: &HashSet<&str>, media_dir: &str) -> (String, V
                 ],
                 format!("[sound:{target}]"),
             )
-        } else if missing.contains(&name) {
-            continue;
         } else {
-            let shown = html_escape::encode_double_quoted_attribute(&name).into_owned();
-            let alt = format!("alt=\"missing: {shown}\"");
-            let text = format!("[missing sound: {}]", html_escape::encode_text(&name));
-            missing.push(name.clone());
-            ([alt.clone(), alt.clone(), alt], text)
+            // Anki keeps a reference to a file it lacks (its Check Media
+            // lists it): so does the bank, and the report names it.
+            if !missing.contains(&name) {
+                missing.push(name.clone());
+            }
+            continue;
         };
         for (from, to) in src.iter().zip(&to_src) {
             out = out.replace(from, to);

@@ -1,8 +1,11 @@
 //! Quizlet's export text: each card is a term and a definition, separated by
 //! the "between term and definition" choice of Quizlet's Export dialog (Tab
 //! by default) and cards by the "between rows" choice (New line by default).
-//! Quizlet quotes nothing, so a card that does not split into exactly two
-//! parts is an error at its line: the file is ambiguous there.
+//! Quizlet quotes nothing: a card with the separator more than once (a
+//! definition holding a comma, with `,` between term and definition) is
+//! split at the first one, with a located remark per card, since the
+//! export cannot always be redone (the set may be someone else's); a card
+//! without the separator is an error at its line.
 
 use super::{Converted, ConvertedNote, NoteTypeRef, ReadError};
 use crate::model::CardType;
@@ -18,9 +21,14 @@ pub fn read(text: &str, term_sep: &str, card_sep: &str) -> Result<Converted, Rea
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut converted = Converted::default();
     let mut offset = 0;
+    let mut ambiguous = Vec::new();
+    // The line each card starts on, counted as the cards go by.
+    let mut next_line = 1;
     for raw in text.split(card_sep) {
         let start = offset;
         offset += raw.len() + card_sep.len();
+        let line = next_line;
+        next_line += raw.matches('\n').count() + card_sep.matches('\n').count();
         // Windows line ends, when cards end at a new line.
         let card = if card_sep == "\n" {
             raw.strip_suffix('\r').unwrap_or(raw)
@@ -30,27 +38,28 @@ pub fn read(text: &str, term_sep: &str, card_sep: &str) -> Result<Converted, Rea
         if card.trim().is_empty() {
             continue;
         }
-        let parts: Vec<&str> = card.split(term_sep).collect();
-        if parts.len() != 2 {
-            // Located only here: counting lines for every card was quadratic.
-            let (line, column) = line_column(text, start);
-            let shown = if term_sep == "\t" {
+        let shown = || {
+            if term_sep == "\t" {
                 "a Tab".to_string()
             } else {
                 format!("`{term_sep}`")
-            };
+            }
+        };
+        let Some((term, definition)) = card.split_once(term_sep) else {
+            // Located only here: counting lines for every card was quadratic.
+            let (line, column) = line_column(text, start);
             return Err(ReadError::new(
-                format!(
-                    "this card splits into {} parts at {shown}, not a term and a definition",
-                    parts.len()
-                ),
-                "Quizlet's export has no quoting: if the text holds the separator, export again with a custom separator that never appears in it (and pass it with --term-sep / --card-sep)",
+                format!("this card has no term separator ({}) between a term and a definition", shown()),
+                "Quizlet's export has no quoting: check the separators Quizlet's Export dialog used (and pass them with --term-sep / --card-sep)",
             )
             .at(line, column));
+        };
+        if definition.contains(term_sep) {
+            ambiguous.push(line);
         }
         converted.notes.push(ConvertedNote {
             note_type: NoteTypeRef::BuiltIn(CardType::Basic),
-            fields: vec![parts[0].trim().to_string(), parts[1].trim().to_string()],
+            fields: vec![term.trim().to_string(), definition.trim().to_string()],
             ..ConvertedNote::default()
         });
     }
@@ -58,6 +67,11 @@ pub fn read(text: &str, term_sep: &str, card_sep: &str) -> Result<Converted, Rea
         return Err(ReadError::new(
             "the file holds no cards",
             "export the set from Quizlet (⋯ → Export) and copy all of the text into the file",
+        ));
+    }
+    for line in &ambiguous {
+        converted.remarks.push(format!(
+            "line {line}: the card holds the term separator more than once; split at the first, the definition keeps the rest (check the card, or export again with a separator the text never holds)"
         ));
     }
     converted.remarks.push(
@@ -84,8 +98,14 @@ mod tests {
         let c = read("\u{feff}hola\thello\r\nadiós\tgoodbye\n\n", "\t", "\n").unwrap();
         assert_eq!(c.notes.len(), 2);
         assert_eq!(c.notes[1].fields, vec!["adiós", "goodbye"]);
-        let err = read("a\tb\nc\td\te\n", "\t", "\n").unwrap_err();
+        let err = read("a\tb\nc d\n", "\t", "\n").unwrap_err();
         assert_eq!(err.place, Some((2, 1)));
+        // A definition holding the separator: split at the first, located.
+        let c = read("a, b\nterm, one, two\nx, y\nt, u, v\n", ", ", "\n").unwrap();
+        assert_eq!(c.notes.len(), 4);
+        assert_eq!(c.notes[1].fields, vec!["term", "one, two"]);
+        assert!(c.remarks[0].starts_with("line 2:"), "{:?}", c.remarks);
+        assert!(c.remarks[1].starts_with("line 4:"), "{:?}", c.remarks);
         let custom = read("a => b;;c => d", " => ", ";;").unwrap();
         assert_eq!(custom.notes[1].fields, vec!["c", "d"]);
     }

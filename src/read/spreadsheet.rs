@@ -1,7 +1,10 @@
-//! A spreadsheet saved as CSV or TSV: a header row, then one card per row.
-//! Columns are mapped by `--columns` (`question,answer,tags`, `-` to skip
-//! one) or, without it, by their header names (Question/Front/Term,
-//! Answer/Back/Definition, Tags, Extra/Notes). Quoted cells may hold commas,
+//! A spreadsheet saved as CSV or TSV: one card per row, under a header row
+//! or not. Columns are mapped by `--columns` (`question,answer,tags`, `-` to
+//! skip one) or, without it, by their header names (Question/Front/Term,
+//! Answer/Back/Definition, Tags, Extra/Notes). Whether the first row is a
+//! header is declared (`--header`, `--no-header`) or recognised (its cells
+//! name columns); the report says which row was taken as the header, so no
+//! card is ever dropped silently. Quoted cells may hold commas,
 //! quotes and line breaks (RFC 4180); a byte-order mark and CRLF line ends
 //! are fine.
 
@@ -37,23 +40,71 @@ impl Role {
     }
 }
 
+/// Whether a sheet's first row is a header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Header {
+    /// A header when its cells name columns (Question, Answer, …), or
+    /// when no `--columns` maps them.
+    #[default]
+    Recognise,
+    /// The first row is a header.
+    Yes,
+    /// The first row is a card.
+    No,
+}
+
 /// Reads CSV (`delimiter` `,`) or TSV (`\t`).
-pub fn read(text: &str, delimiter: u8, columns: Option<&[Role]>) -> Result<Converted, ReadError> {
+pub fn read(
+    text: &str,
+    delimiter: u8,
+    columns: Option<&[Role]>,
+    header: Header,
+) -> Result<Converted, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .has_headers(true)
+        .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            ReadError::new(
-                format!("the header row cannot be read ({e})"),
-                "save the sheet as CSV (UTF-8) with a header row",
+    let first = match reader.records().next() {
+        Some(Ok(record)) => record,
+        Some(Err(e)) => {
+            return Err(ReadError::new(
+                format!("the first row cannot be read ({e})"),
+                "save the sheet as CSV (UTF-8)",
             )
-        })?
-        .clone();
+            .at(1, 1));
+        }
+        None => {
+            return Err(ReadError::new("the sheet is empty", "add one card per row"));
+        }
+    };
+    let names_columns = first
+        .iter()
+        .any(|cell| Role::parse(cell).is_some_and(|r| r != Role::Skip));
+    let first_is_header = match header {
+        Header::Yes => true,
+        Header::No => false,
+        Header::Recognise => columns.is_none() || names_columns,
+    };
+    let mut converted = Converted::default();
+    let headers = if first_is_header {
+        let shown: Vec<&str> = first.iter().collect();
+        converted.remarks.push(format!(
+            "line 1 ({}) was taken as the header row, not a card{}",
+            shown.join(", "),
+            if header == Header::Yes { "" } else { "; pass --no-header if it is a card" }
+        ));
+        first.clone()
+    } else {
+        if header == Header::Recognise {
+            converted.remarks.push(
+                "line 1 names no columns, so it is read as a card (no header row); pass --header if it is one"
+                    .to_string(),
+            );
+        }
+        csv::StringRecord::new()
+    };
     let roles: Vec<Role> = match columns {
         Some(roles) => roles.to_vec(),
         None => headers
@@ -65,15 +116,19 @@ pub fn read(text: &str, delimiter: u8, columns: Option<&[Role]>) -> Result<Conve
     let (Some(question), Some(answer)) = (find(Role::Question), find(Role::Answer)) else {
         let names: Vec<&str> = headers.iter().collect();
         return Err(ReadError::new(
-            format!("no question and answer columns among the headers {names:?}"),
+            if first_is_header {
+                format!("no question and answer columns among the headers {names:?}")
+            } else {
+                "no question and answer columns: the sheet has no header row to name them".to_string()
+            },
             "name the columns Question and Answer (or Front/Back, Term/Definition), or map them with `--columns question,answer,tags`",
         )
         .at(1, 1));
     };
     let tags = find(Role::Tags);
     let extra = find(Role::Extra);
-    let mut converted = Converted::default();
-    for record in reader.records() {
+    let first_card = (!first_is_header).then(|| Ok(first.clone()));
+    for record in first_card.into_iter().chain(reader.records()) {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
             ReadError::new(
@@ -134,14 +189,37 @@ mod tests {
     fn reads_quoted_multiline_cells_bom_and_crlf() {
         let text =
             "\u{feff}Front,Back,Tags\r\n\"What, exactly?\",\"Line one\nline \"\"two\"\"\",a b\r\n";
-        let c = read(text, b',', None).unwrap();
+        let c = read(text, b',', None, Header::Recognise).unwrap();
         assert_eq!(
             c.notes[0].fields,
             vec!["What, exactly?", "Line one\nline \"two\""]
         );
         assert_eq!(c.notes[0].tags, vec!["a", "b"]);
-        let err = read("q,a\n,x\n", b',', Some(&[Role::Question, Role::Answer])).unwrap_err();
+        let roles = [Role::Question, Role::Answer];
+        let err = read("q,a\n,x\n", b',', Some(&roles), Header::Yes).unwrap_err();
         assert_eq!(err.place, Some((2, 1)));
-        assert!(read("x,y\n1,2\n", b',', None).is_err());
+        assert!(read("x,y\n1,2\n", b',', None, Header::Recognise).is_err());
+    }
+
+    /// A sheet without a header row loses no card (a real vocabulary file
+    /// once lost its first one), and the report names the row it took as
+    /// the header when it took one.
+    #[test]
+    fn the_first_row_is_a_card_unless_it_names_columns() {
+        let roles = [Role::Question, Role::Answer];
+        let words = "hund\tdog\nkatze\tcat\n";
+        let c = read(words, b'\t', Some(&roles), Header::Recognise).unwrap();
+        assert_eq!(c.notes.len(), 2);
+        assert_eq!(c.notes[0].fields, vec!["hund", "dog"]);
+        assert!(c.remarks[0].contains("--header"), "{:?}", c.remarks);
+        let c = read(words, b'\t', Some(&roles), Header::Yes).unwrap();
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.remarks[0].starts_with("line 1 (hund, dog) was taken as the header"));
+        let named = "Front\tBack\nhund\tdog\n";
+        let c = read(named, b'\t', Some(&roles), Header::Recognise).unwrap();
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.remarks[0].contains("--no-header"), "{:?}", c.remarks);
+        let c = read(named, b'\t', Some(&roles), Header::No).unwrap();
+        assert_eq!(c.notes.len(), 2);
     }
 }

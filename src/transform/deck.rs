@@ -165,8 +165,12 @@ pub fn build_deck(
             let mut fields = vec![FieldValue::default(); note_type.fields.len()];
             for field in &card.fields {
                 if let Some(i) = note_type.field_index(field.name.value.trim()) {
+                    // An HTML field is kept byte for byte (an Anki field's
+                    // bytes come back as they were); Markdown loses the
+                    // newline a block scalar ends with.
+                    let value = field.value.value.clone();
                     fields[i] = FieldValue {
-                        text: trim_end(field.value.value.clone()),
+                        text: if field.html { value } else { trim_end(value) },
                         html: field.html,
                     };
                 }
@@ -264,9 +268,10 @@ pub fn build_deck(
     })
 }
 
-/// Drops trailing whitespace (block scalars end in a newline) without copying.
+/// Drops trailing ASCII whitespace (block scalars end in a newline) without
+/// copying. A no-break space is content (`&nbsp;` in Anki), and stays.
 fn trim_end(mut text: String) -> String {
-    let len = text.trim_end().len();
+    let len = text.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
     text.truncate(len);
     text
 }

@@ -265,34 +265,33 @@ pub(super) fn check_cloze(
             .map(|s| Span::new(s.start + offset - context_start, s.end))
             .unwrap_or(text.span)
     };
-    match cloze::parse(&text.value) {
-        Ok(deletions) if deletions.is_empty() => report(
+    let numbers = cloze::numbers(&text.value);
+    if numbers.is_empty() {
+        report(
             Diagnostic::new(Code::ClozeWithoutDeletion, source, text.span, "cloze text has no `{{c1::…}}` deletion")
                 .label("nothing to hide")
                 .hint("wrap what the learner should recall in `{{c1::…}}`, e.g. `Django's ORM maps {{c1::models}} to tables`"),
-        ),
-        Ok(deletions) if markdown => check_rendered_cloze(source, text, &deletions, report),
-        Ok(_) => {}
-        Err(ClozeProblem::BadNumber(at)) => report(
-            Diagnostic::new(Code::ClozeNumber, source, locate(at, 3), format!("this cloze number cannot be used: Anki numbers cloze cards 1 to {}", cloze::MAX_NUMBER))
+        );
+    }
+    let problems = cloze::problems(&text.value);
+    for problem in &problems {
+        report(match *problem {
+            ClozeProblem::BadNumber(at) => Diagnostic::new(Code::ClozeNumber, source, locate(at, 3), format!("this cloze number cannot be used: Anki numbers cloze cards 1 to {}", cloze::MAX_NUMBER))
                 .label("not a number from 1 to 65535")
                 .hint("number deletions from `c1` up (`{{c1::…}}`, `{{c2::…}}`); `c1,2` puts one deletion on two cards"),
-        ),
-        Err(ClozeProblem::Empty(at)) => report(
-            Diagnostic::new(Code::ClozeEmpty, source, locate(at, 3), "this cloze deletion hides nothing")
+            ClozeProblem::Empty(at) => Diagnostic::new(Code::ClozeEmpty, source, locate(at, 3), "this cloze deletion hides nothing")
                 .label("empty deletion")
                 .hint("put the text to recall inside it (`{{c1::models}}`), or remove the marker"),
-        ),
-        Err(ClozeProblem::Braces(at)) => report(
-            Diagnostic::new(Code::ClozeBraces, source, locate(at, 2), "braces inside a cloze deletion end it early in Anki")
+            ClozeProblem::Braces(at) => Diagnostic::new(Code::ClozeBraces, source, locate(at, 2), "braces inside a cloze deletion end it early in Anki")
                 .label("`{{`, `}}` or `}` inside the deletion")
-                .hint("keep Django template syntax (`{{ var }}`, `{% tag %}`) outside `{{c1::…}}`, or put it in `extra:`"),
-        ),
-        Err(ClozeProblem::Unclosed(at)) => report(
-            Diagnostic::new(Code::ClozeUnclosed, source, locate(at, 3), "this cloze deletion is never closed")
+                .hint("keep Django template syntax (`{{ var }}`, `{% tag %}`) and TeX braces outside `{{c1::…}}`, or put them in `extra:`"),
+            ClozeProblem::Unclosed(at) => Diagnostic::new(Code::ClozeUnclosed, source, locate(at, 3), "this cloze deletion is never closed: Anki drops it and the text after it")
                 .label("opened here")
-                .hint("close it with `}}`: `{{c1::hidden text}}`"),
-        ),
+                .hint("missing `}}`? close it: `{{c1::hidden text}}`"),
+        });
+    }
+    if problems.is_empty() && !numbers.is_empty() && markdown {
+        check_rendered_cloze(source, text, &numbers, report);
     }
 }
 
@@ -302,7 +301,7 @@ pub(super) fn check_cloze(
 fn check_rendered_cloze(
     source: &SourceFile,
     text: &Located<String>,
-    deletions: &[cloze::Deletion],
+    written: &[u32],
     report: &mut dyn FnMut(Diagnostic),
 ) {
     let html = crate::markup::to_html(
@@ -312,19 +311,9 @@ fn check_rendered_cloze(
             escape_braces: true,
         },
     );
-    let mut written: Vec<u32> = deletions.iter().flat_map(|d| d.numbers.clone()).collect();
-    written.sort_unstable();
-    written.dedup();
-    let rendered = match cloze::parse(&html) {
-        Ok(d) => {
-            let mut n: Vec<u32> = d.into_iter().flat_map(|d| d.numbers).collect();
-            n.sort_unstable();
-            n.dedup();
-            Some(n)
-        }
-        Err(_) => None,
-    };
-    if rendered.as_ref() != Some(&written) {
+    let rendered = cloze::numbers(&html);
+    let rendered = (cloze::problems(&html).is_empty()).then_some(rendered);
+    if rendered.as_deref() != Some(written) {
         let seen = rendered.map_or_else(
             || "a deletion it cannot read".to_string(),
             |n| format!("deletions {n:?}"),

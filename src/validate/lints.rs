@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::{LintLevel, LintSetting, LoadedBank};
 
 /// Reports `lints:` entries whose level is not `allow`, `warn` or `deny`, or
@@ -25,7 +25,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 .label("not allow, warn or deny")
                 .hint(format!("write `{code}: allow`, `{code}: warn` or `{code}: deny`")),
             ),
-            Some(LintLevel::Allow | LintLevel::Warn) if code.severity() == Severity::Error => {
+            Some(LintLevel::Allow | LintLevel::Warn) if !code.is_lowerable() => {
                 report(
                     Diagnostic::new(
                         Code::InvalidLint,
@@ -34,7 +34,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                         format!("`{code}` is an error and cannot be lowered"),
                     )
                     .label("errors stay errors")
-                    .hint("fix what the error reports; only warnings can be allowed, and any code can be denied"),
+                    .hint("fix what the error reports; only warnings and the authoring-style errors (`cloze-braces`, `cloze-unclosed`, `cloze-number`, `cloze-empty`, `control-character`, `media-missing`) can be allowed, and any code can be denied"),
                 )
             }
             Some(_) => {}

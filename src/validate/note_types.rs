@@ -764,7 +764,7 @@ fn check_note_fields(
         for field in &card.fields {
             if cloze_fields.contains(&field.name.value.trim()) {
                 super::cards::check_cloze(source, &field.value, !field.html, report);
-                unreadable |= crate::model::cloze::parse(&field.value.value).is_err();
+                unreadable |= !crate::model::cloze::problems(&field.value.value).is_empty();
             }
         }
         if unreadable {

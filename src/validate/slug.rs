@@ -16,13 +16,16 @@ pub fn is_slug(s: &str) -> bool {
         })
 }
 
-/// Turns free text into the nearest slug, for hints.
+/// Turns free text into the nearest slug (card and deck ids of converted
+/// decks, hints). Letters are transliterated, never dropped.
 ///
 /// ```
-/// assert_eq!(flashdeck::validate::suggest_slug("What is Django?"), "what-is-django");
+/// use flashdeck::validate::suggest_slug;
+/// assert_eq!(suggest_slug("What is Django?"), "what-is-django");
+/// assert_eq!(suggest_slug("Injektivität"), "injektivitat");
 /// ```
 pub fn suggest_slug(s: &str) -> String {
-    let lowered: String = s
+    let lowered: String = deunicode::deunicode(s)
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
@@ -43,5 +46,9 @@ mod tests {
         assert!(!is_slug("-a"));
         assert!(!is_slug("a_b"));
         assert_eq!(suggest_slug("What is Django?"), "what-is-django");
+        assert_eq!(suggest_slug("Injektivität"), "injektivitat");
+        assert_eq!(suggest_slug("Straße über Čechy"), "strasse-uber-cechy");
+        assert_eq!(suggest_slug("中文"), "zhong-wen");
+        assert_eq!(suggest_slug("😀"), "grinning");
     }
 }

@@ -81,6 +81,41 @@ RICH_NOTES = [
      ["cloze"], None),
 ]
 
+# With --rich too: what real decks hold that Anki reads but a hand-written
+# bank is told to fix, and what Anki's editor writes (issue 19). Each made
+# convert refuse the deck, or come back changed, before.
+REAL_DECK_NOTES = [
+    # A nested deletion (Anki 2.1.56+).
+    ("Cloze", "Lang::Nouns",
+     ["{{c1::Canberra, a {{c2::purpose-built}} city,}} is the capital", ""], ["cloze"], None),
+    # TeX braces right before a deletion's end, and an empty deletion.
+    ("Cloze", "Lang::Nouns",
+     ["\\(\\sqrt{{{c1::n}}}\\) and {{c2::}} {{c3::x}}", ""], ["cloze"], None),
+    # A control character Anki keeps.
+    ("Basic", "Lang::Nouns", ["bell\x08char", "back"], ["control"], None),
+    # Colour, direction, language, class and style from Anki's editor.
+    ("Basic", "Lang::Nouns",
+     ['<font color="#ff0000">red</font> <span style="color: rgb(0, 0, 255);">blue</span>',
+      '<div dir="rtl" lang="ar">مرحبا</div><span class="highlight">marked</span>'
+      '&nbsp;<table><tbody><tr><td>a<sub>1</sub></td></tr></tbody></table>'
+      '<ruby>漢<rt>kan</rt></ruby><hr>'],
+     ["editor"], None),
+    # A note type whose template runs a script; fields in Persian (the
+    # field-emptiness check once panicked on it), CJK and combining marks.
+    ("Quiz", "Lang::Nouns",
+     ["<b>دانشگاه</b> تهران", "日本語 e\u0301 \U0001F600"], ["quiz"], None),
+    ("Image Occlusion", "Lang::Nouns",
+     ["{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.25:oi=1}}"
+      "{{c2::image-occlusion:ellipse:left=.5:top=.5:rx=.1:ry=.1:oi=1}}",
+      '<img src="pic.png">', "Parts", "", ""], ["occlusion"], None),
+]
+
+QUIZ_TEMPLATE = (
+    "Quiz",
+    "{{Question}}<script>document.body.dataset.quiz = 'ready';</script>",
+    "{{FrontSide}}<hr id=answer>{{Answer}}",
+)
+
 # A 1×1 PNG and a few bytes of MP3 frame header, enough for Anki's media check.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -100,6 +135,19 @@ def add_vocab(col):
         models.add_template(nt, template)
     nt["css"] = VOCAB_CSS
     nt["sortf"] = 0  # Word
+    models.add(nt)
+    return nt
+
+
+def add_quiz(col):
+    models = col.models
+    nt = models.new("Quiz")
+    for name in ["Question", "Answer"]:
+        models.add_field(nt, models.new_field(name))
+    name, qfmt, afmt = QUIZ_TEMPLATE
+    template = models.new_template(name)
+    template["qfmt"], template["afmt"] = qfmt, afmt
+    models.add_template(nt, template)
     models.add(nt)
     return nt
 
@@ -169,7 +217,11 @@ def cmd_make(args):
         if args.rich:
             col.media.write_data("pic.png", PNG)
             col.media.write_data("sound.mp3", MP3)
-            notes += RICH_NOTES
+            notes += RICH_NOTES + REAL_DECK_NOTES
+            add_quiz(col)
+            # An Image Occlusion note as Anki 23.10+ stores it: the masks
+            # are deletions of its Occlusion field.
+            col.add_image_occlusion_notetype()
         for notetype, deck, fields, tags, guid in notes:
             note = col.new_note(col.models.by_name(notetype))
             note.fields[:] = fields

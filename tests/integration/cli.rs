@@ -605,7 +605,7 @@ fn near_duplicates_are_one_group_and_lint_levels_come_from_the_command_line_and_
         "t.yaml",
         &TEMPLATED.replace(
             "cards:\n",
-            "lints:\n  media-missing: allow\n  near-duplicate-questoin: allow\ncards:\n",
+            "lints:\n  duplicate-card-id: allow\n  near-duplicate-questoin: allow\ncards:\n",
         ),
     );
     let (status, json) = check_json(dir.path(), &["t.yaml"]);
@@ -619,7 +619,7 @@ fn near_duplicates_are_one_group_and_lint_levels_come_from_the_command_line_and_
     assert!(codes.contains(&("invalid-lint", 5)), "{codes:?}");
     assert!(codes.contains(&("unknown-key", 6)), "{codes:?}");
     let (status, _, stderr) =
-        run(flashdeck(dir.path()).args(["check", "t.yaml", "--allow", "media-missing"]));
+        run(flashdeck(dir.path()).args(["check", "t.yaml", "--allow", "duplicate-card-id"]));
     assert_eq!(status, 2);
     assert!(stderr.contains("cannot be lowered"), "{stderr}");
     let (status, _, stderr) =

@@ -58,7 +58,7 @@ fn convert_edit_build_import(legacy: bool) {
     } else {
         anki.dir().join("anki-export.apkg")
     };
-    assert_eq!(anki.note_count(), 15);
+    assert_eq!(anki.note_count(), 21);
     let before = fields_by_guid(anki.state());
     let (revlog, cards) = scheduling(anki.state());
     assert!(revlog.as_array().is_some_and(|r| r.len() >= 4));
@@ -74,7 +74,7 @@ fn convert_edit_build_import(legacy: bool) {
         ],
     );
     assert_eq!(status, 0, "{stderr}");
-    assert!(stderr.contains("15 notes"), "{stderr}");
+    assert!(stderr.contains("21 notes"), "{stderr}");
     assert!(stderr.contains("0 errors"), "{stderr}");
     let bank = work.path().join("bank/lang.yaml");
     assert!(work.path().join("bank/lang.lock").is_file());
@@ -217,7 +217,7 @@ fn an_anki_text_export_converts_and_says_what_it_lacks() {
         ],
     );
     assert_eq!(status, 0, "{stderr}");
-    assert!(stderr.contains("15 notes"), "{stderr}");
+    assert!(stderr.contains("21 notes"), "{stderr}");
     assert!(
         stderr.contains("holds no note type definitions, media or scheduling"),
         "{stderr}"
@@ -258,8 +258,8 @@ fn a_collection_package_converts_one_deck_at_a_time() {
         ],
     );
     assert_eq!(status, 0, "{stderr}");
-    assert!(stderr.contains("15 notes (25 cards)"), "{stderr}");
-    assert!(stderr.contains("4 of 25 cards studied"), "{stderr}");
+    assert!(stderr.contains("21 notes (35 cards)"), "{stderr}");
+    assert!(stderr.contains("4 of 35 cards studied"), "{stderr}");
     let (status, stderr) = flashdeck(
         work.path(),
         &[

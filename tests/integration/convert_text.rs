@@ -63,16 +63,53 @@ fn quizlet_separators_are_options_and_ambiguous_cards_are_located() {
         bank.contains("question: adiós\n    answer: goodbye\n"),
         "{bank}"
     );
-    std::fs::write(dir.path().join("bad.txt"), "one\tuno\ntwo\tdos\textra\n").unwrap();
+    // A definition holding the separator again: split at the first, the
+    // line named (a real Quizlet set was refused whole for 11 such lines).
+    std::fs::write(
+        dir.path().join("commas.txt"),
+        "one, uno\ntwo, dos, zwei\nthree, tres\n",
+    )
+    .unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert", "commas.txt", "--term-sep", ", ", "--out", "commas",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("3 notes"), "{stderr}");
+    assert!(stderr.contains("line 2: the card holds the term separator more than once"), "{stderr}");
+    let bank = std::fs::read_to_string(dir.path().join("commas/commas.yaml")).unwrap();
+    assert!(bank.contains("question: two\n    answer: dos, zwei\n"), "{bank}");
+    // A card without the separator cannot be split: refused where it is.
+    std::fs::write(dir.path().join("bad.txt"), "one\tuno\ntwo dos\n").unwrap();
     let (status, _, stderr) =
         run(flashdeck(dir.path()).args(["convert", "bad.txt", "--out", "bad"]));
     assert_eq!(status, 1, "{stderr}");
     assert!(
-        stderr.contains("bad.txt:2:1:") && stderr.contains("3 parts"),
+        stderr.contains("bad.txt:2:1:") && stderr.contains("no term separator (a Tab)"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!dir.path().join("bad").exists());
+}
+
+/// A two-column file without a header row keeps its first card (a real
+/// 5,720-line vocabulary file once lost it silently), and the report says
+/// how the first row was read.
+#[test]
+fn a_sheet_without_a_header_row_keeps_its_first_card() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("words.tsv"), "hund\tdog\nkatze\tcat\nmaus\tmouse\n").unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert", "words.tsv", "--columns", "question,answer", "--out", "auto",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("3 notes"), "{stderr}");
+    assert!(stderr.contains("read as a card (no header row)"), "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args([
+        "convert", "words.tsv", "--columns", "question,answer", "--header", "--out", "declared",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("2 notes"), "{stderr}");
+    assert!(stderr.contains("line 1 (hund, dog) was taken as the header row"), "{stderr}");
 }
 
 #[test]

@@ -89,6 +89,17 @@ const PIECES: &[&str] = &[
     "]",
     "\u{5d0}\u{5d1} \u{627}\u{644} ",
     "e\u{301} \u{1f600} \u{1d400} ",
+    // Non-ASCII where byte offsets meet markup (issue 19: a field starting
+    // with HTML and Persian text once panicked the template renderer).
+    "<b>\u{62f}\u{627}</b>",
+    "\u{62f}",
+    "\u{20000}\u{2a6d6}",
+    "\u{e01}\u{e34}\u{e4d}",
+    "\u{1f469}\u{200d}\u{1f4bb}",
+    "\u{202e}rtl\u{202c}",
+    "\u{4e2d}\u{6587}<br>",
+    "<span dir=\"rtl\">\u{5e9}</span>",
+    "\u{301}",
 ];
 
 /// Pieces that often make a bank invalid (cloze syntax, control characters):
@@ -137,7 +148,7 @@ struct CardSpec {
 }
 
 fn card() -> impl Strategy<Value = CardSpec> {
-    (0u8..3, field(), field(), field(), "[a-z<>`\"&]{1,8}").prop_map(
+    (0u8..4, field(), field(), field(), "[a-z<>`\"&]{1,8}").prop_map(
         |(kind, first, second, topic, tag)| CardSpec {
             kind,
             first,
@@ -154,12 +165,17 @@ fn bank() -> impl Strategy<Value = String> {
         field(),
         prop::collection::vec(card(), 1..4),
         prop::bool::weighted(0.1),
+        (field(), field()),
     )
-        .prop_map(|(name, description, cards, break_yaml)| {
+        .prop_map(|(name, description, cards, break_yaml, (front, back))| {
+            // A note type of the bank's own, generated text around its
+            // field references, for the cards of kind 3.
             let mut yaml = format!(
-                "deck:\n  id: fuzz\n  name: {}\n  description: {}\ncards:\n",
+                "deck:\n  id: fuzz\n  name: {}\n  description: {}\nnote-types:\n  - name: Fz\n    fields: [F1, F2]\n    templates:\n      - name: Card 1\n        front: {}\n        back: {}\ncards:\n",
                 quoted(&one_line(&name)),
-                quoted(&description)
+                quoted(&description),
+                quoted(&format!("<div>{front}{{{{F1}}}}</div>{{{{#F2}}}}<i>{{{{F2}}}}</i>{{{{/F2}}}}")),
+                quoted(&format!("{{{{FrontSide}}}}<hr id=answer>{back}{{{{F2}}}}")),
             );
             for (i, c) in cards.iter().enumerate() {
                 yaml.push_str(&format!(
@@ -178,8 +194,13 @@ fn bank() -> impl Strategy<Value = String> {
                         quoted(&format!("{{{{c1::x}}}} {}", c.first)),
                         quoted(&c.second)
                     )),
-                    _ => yaml.push_str(&format!(
+                    2 => yaml.push_str(&format!(
                         "    type: type-in\n    question: {}\n    answer: {}\n",
+                        quoted(&c.first),
+                        quoted(&c.second)
+                    )),
+                    _ => yaml.push_str(&format!(
+                        "    note-type: Fz\n    fields:\n      F1: {}\n      F2:\n        html: {}\n",
                         quoted(&c.first),
                         quoted(&c.second)
                     )),

@@ -256,7 +256,7 @@ fn probes(bank: &Path) -> Vec<Probe> {
                 CardType::Cloze => {
                     let mut q = String::new();
                     let mut last = 0;
-                    for d in cloze::parse(&card.text).unwrap() {
+                    for d in cloze::deletions(&card.text) {
                         q.push_str(&card.text[last..d.range.start]);
                         q.push(BLANK);
                         last = d.range.end;

@@ -8,15 +8,11 @@
 //! a tree. Tags map to the tree's few constructs or to nothing (their text
 //! is kept); the text of `<script>`, `<style>` and the like is dropped.
 
-use std::cell::RefCell;
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::tree::{Align, Block, Inline, MediaPath};
+use crate::markup::html_tokens::{Piece, tokenize};
 use crate::markup::{
     MATH_CLOSE, MATH_OPEN, ProtectedMath, is_safe_url, math_segments, parse, protect_math,
 };
@@ -345,14 +341,7 @@ impl<'m> Builder<'m> {
 
     /// Tokenizes `html` and feeds its tags and text to the builder.
     fn html(&mut self, html: &str) {
-        let sink = Collect::default();
-        let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-        let input = BufferQueue::default();
-        input.push_back(StrTendril::from_slice(html));
-        let _ = tokenizer.feed(&input);
-        tokenizer.end();
-        let tokens = tokenizer.sink.tokens.take();
-        for token in tokens {
+        for token in tokenize(html) {
             match token {
                 Piece::Text(text) => self.html_text(&text),
                 Piece::Start {
@@ -935,75 +924,3 @@ fn language_class(class: &str) -> Option<String> {
     })
 }
 
-/// A token of HTML as the builder reads it.
-enum Piece {
-    Text(String),
-    Start {
-        name: String,
-        attributes: Vec<(String, String)>,
-        self_closing: bool,
-    },
-    End(String),
-}
-
-/// Collects html5ever's tokens (its sink is called with `&self`).
-#[derive(Default)]
-struct Collect {
-    tokens: RefCell<Vec<Piece>>,
-}
-
-impl TokenSink for Collect {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        use html5ever::tokenizer::states::RawKind;
-        let mut tokens = self.tokens.borrow_mut();
-        match token {
-            Token::CharacterTokens(text) => match tokens.last_mut() {
-                Some(Piece::Text(last)) => last.push_str(&text),
-                _ => tokens.push(Piece::Text(text.to_string())),
-            },
-            Token::NullCharacterToken => {}
-            Token::TagToken(tag) => {
-                let name = tag.name.to_string();
-                match tag.kind {
-                    TagKind::StartTag => {
-                        let attributes = tag
-                            .attrs
-                            .iter()
-                            .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                            .collect();
-                        tokens.push(Piece::Start {
-                            name: name.clone(),
-                            attributes,
-                            self_closing: tag.self_closing,
-                        });
-                        // As a browser reads them: the content of these
-                        // elements is text up to their end tag.
-                        let raw = match name.as_str() {
-                            _ if tag.self_closing => None,
-                            "script" => Some(RawKind::ScriptData),
-                            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                                Some(RawKind::Rawtext)
-                            }
-                            "textarea" | "title" => Some(RawKind::Rcdata),
-                            _ => None,
-                        };
-                        if let Some(kind) = raw {
-                            return TokenSinkResult::RawData(kind);
-                        }
-                        if name == "plaintext" {
-                            return TokenSinkResult::Plaintext;
-                        }
-                    }
-                    TagKind::EndTag => tokens.push(Piece::End(name)),
-                }
-            }
-            Token::CommentToken(_)
-            | Token::DoctypeToken(_)
-            | Token::EOFToken
-            | Token::ParseError(_) => {}
-        }
-        TokenSinkResult::Continue
-    }
-}

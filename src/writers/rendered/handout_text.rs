@@ -110,22 +110,25 @@ fn question_answer<'d>(deck: &'d Deck, card: &'d DeckCard) -> HandoutText<'d> {
     }
     let (question, answer): (Cow<'d, str>, Cow<'d, str>) = match card.card_type {
         CardType::Cloze => {
-            let deletions = cloze::parse(&card.text).unwrap_or_default();
+            // Every deletion blanked at once (a nested one inside its own)
+            // and revealed in bold.
+            let text = card.text.as_str();
+            let deletions = cloze::deletions(text);
             let mut q = String::new();
             let mut a = String::new();
             let mut last = 0;
             for d in &deletions {
-                q.push_str(&card.text[last..d.range.start]);
-                a.push_str(&card.text[last..d.range.start]);
-                q.push_str(&match &d.hint {
+                q.push_str(&text[last..d.range.start]);
+                a.push_str(&text[last..d.range.start]);
+                q.push_str(&match d.hint(text) {
                     Some(hint) => format!("\\_\\_\\_\\_\\_ ({hint})"),
                     None => "\\_\\_\\_\\_\\_".to_string(),
                 });
-                a.push_str(&format!("**{}**", d.answer.trim()));
+                a.push_str(&format!("**{}**", d.answer(text).trim()));
                 last = d.range.end;
             }
-            q.push_str(&card.text[last..]);
-            a.push_str(&card.text[last..]);
+            q.push_str(&text[last..]);
+            a.push_str(&text[last..]);
             (q.into(), a.into())
         }
         CardType::TypeIn => (

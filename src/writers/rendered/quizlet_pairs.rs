@@ -40,17 +40,40 @@ pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
         .collect()
 }
 
+/// Anki's "original stock kind" of Image Occlusion note types.
+const IMAGE_OCCLUSION: i64 = 6;
+
+/// `text` without the control characters a deck from Anki may hold (a
+/// bank allows them with `control-character: allow`): invisible, and a
+/// U+2028 would end a Quizlet card early. Tabs and line breaks are the
+/// layout's own.
+fn without_controls(text: String) -> String {
+    let control = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if text.contains(control) {
+        text.chars().filter(|c| !control(*c)).collect()
+    } else {
+        text
+    }
+}
+
 /// The pairs of one card.
 fn card_pairs(deck: &Deck, card: &DeckCard, layout: Layout) -> Vec<Pair> {
     let to_plain_text = |md: &str| to_plain(md, layout);
     let pair = |term: String, definition: String| Pair {
         card_id: card.id.clone(),
-        term,
-        definition,
+        term: without_controls(term),
+        definition: without_controls(definition),
     };
     if let Some(note) = &card.note
         && let Some(note_type) = deck.note_types.get(note.note_type)
     {
+        // Image Occlusion masks hide parts of a picture: Quizlet's text
+        // cannot (convert's report says so).
+        if note_type.original_stock_kind == Some(IMAGE_OCCLUSION) {
+            return Vec::new();
+        }
         // A card of the bank's own note type: each card Anki would
         // make, rendered from its templates, flattened.
         let fields = note.fields_html(note_type, &|w| deck.media_name(w).map(str::to_string));
@@ -96,21 +119,24 @@ fn with_extra(answer: String, card: &DeckCard, layout: Layout) -> String {
 
 /// The sentence with a blank (or the hint) for each deletion, and the answers.
 fn cloze_pair(card: &DeckCard, layout: Layout) -> (String, String) {
-    let deletions = cloze::parse(&card.text).unwrap_or_default();
-    let mut blanked = String::with_capacity(card.text.len());
+    // Each deletion blanked (a nested one inside its own), as a card that
+    // asks for all of them at once shows them.
+    let text = card.text.as_str();
+    let deletions = cloze::deletions(text);
+    let mut blanked = String::with_capacity(text.len());
     let mut last = 0;
     for d in &deletions {
-        blanked.push_str(&card.text[last..d.range.start]);
-        match &d.hint {
+        blanked.push_str(&text[last..d.range.start]);
+        match d.hint(text) {
             Some(hint) => blanked.push_str(&format!("_____ ({hint})")),
             None => blanked.push_str("_____"),
         }
         last = d.range.end;
     }
-    blanked.push_str(&card.text[last..]);
+    blanked.push_str(&text[last..]);
     let answers: Vec<String> = deletions
         .iter()
-        .map(|d| to_plain(&d.answer, Layout::OneLine))
+        .map(|d| to_plain(&d.answer(text), Layout::OneLine))
         .collect();
     let definition = with_extra(answers.join("; "), card, layout);
     (to_plain(&blanked, layout), definition)
