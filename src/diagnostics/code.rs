@@ -139,6 +139,9 @@ codes! {
     /// A note whose fields give no card: every template's front is empty
     /// (Anki refuses such a note), or a cloze note without deletions.
     EmptyFront = "empty-front", Error;
+    /// A `crowdanki:` mapping sets a key flashdeck writes itself, or two
+    /// note types keep the same `crowdanki-uuid`.
+    InvalidCrowdAnki = "invalid-crowdanki", Error;
     /// A card keeps an Anki GUID but its note type keeps no Anki id: Anki
     /// would match the note and find another note type (a conflict, nothing updated).
     GuidWithoutNoteTypeId = "guid-without-note-type-id", Warning;

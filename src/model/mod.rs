@@ -5,6 +5,7 @@
 //! editor schema and the loader cannot drift apart.
 
 pub mod cloze;
+pub mod json;
 mod located;
 pub mod note_type;
 pub mod schema;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use schemars::JsonSchema;
 
+pub use json::Json;
 pub use located::Located;
 pub use note_type::{FieldDef, NoteField, NoteKind, NoteTypeDef, TemplateDeck, TemplateDef};
 
@@ -55,8 +57,19 @@ pub struct DeckMeta {
     pub id: Located<String>,
     /// Deck name shown in Anki; `::` makes subdecks (`Languages::Django`).
     pub name: Located<String>,
-    /// Markdown describing the deck (Anki's deck description, the handouts' introduction).
+    /// Markdown describing the deck (Anki's deck description, the handouts'
+    /// introduction), or `{html: …}` for HTML kept as written (sanitized).
+    #[schemars(with = "Option<note_type::FieldValueSchema>")]
     pub description: Option<Located<String>>,
+    /// The description was written as `{html: …}` (not part of the format).
+    #[schemars(skip)]
+    pub description_html: bool,
+    /// What a deck converted from CrowdAnki keeps that flashdeck does not
+    /// model (written by `flashdeck convert`, read by `--format crowdanki`):
+    /// the deck's own keys, its subdecks' keys by full name, and the keys
+    /// every note has. Not needed in banks written by hand.
+    #[schemars(with = "Option<note_type::DeckCrowdAnkiSchema>")]
+    pub crowdanki: Option<Located<Json>>,
 }
 
 /// Defaults applied to every card.
@@ -192,6 +205,10 @@ pub struct Card {
     /// (`decks: {Production: Lang::Verbs}`); overrides `deck`.
     #[schemars(default, with = "note_type::TemplateDecksSchema")]
     pub decks: Vec<TemplateDeck>,
+    /// CrowdAnki keys of this note that flashdeck does not model (`flags`,
+    /// `data`), when they differ from the deck's `crowdanki.notes`.
+    #[schemars(with = "Option<note_type::JsonObjectSchema>")]
+    pub crowdanki: Option<Located<Json>>,
     /// Whether a field was present but unreadable (wrong type, unknown card
     /// type); already reported, so type-dependent checks are skipped
     /// (not part of the format).
