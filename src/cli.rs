@@ -504,7 +504,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         banks,
         out_dir: args.out.clone(),
         formats: if args.format.is_empty() {
-            Format::ALL.to_vec()
+            Format::DEFAULT.to_vec()
         } else {
             args.format.clone()
         },

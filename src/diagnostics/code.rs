@@ -101,6 +101,9 @@ codes! {
     UnknownCardId = "unknown-card-id", Error;
     /// A referenced media file does not exist.
     MediaMissing = "media-missing", Error;
+    /// The bank lists media its source deck named but did not hold
+    /// (`missing-media:`, written by `convert`): references are kept as written.
+    MediaNotInSource = "media-not-in-source", Warning;
     /// A media path leaves the bank's folder.
     MediaOutsideBank = "media-outside-bank", Error;
     /// Two different media files share a basename.

@@ -12,8 +12,15 @@ use crate::source::{SourceFile, Span};
 
 /// Keys of the top level, `deck:`, `defaults:` and each card. A unit test
 /// checks these against the JSON Schema derived from the model.
-pub(crate) const BANK_KEYS: &[&str] =
-    &["deck", "defaults", "lints", "note-types", "media", "cards"];
+pub(crate) const BANK_KEYS: &[&str] = &[
+    "deck",
+    "defaults",
+    "lints",
+    "note-types",
+    "media",
+    "missing-media",
+    "cards",
+];
 pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description", "crowdanki"];
 /// Keys of the deck's `crowdanki:` mapping.
 pub(crate) const DECK_CROWDANKI_KEYS: &[&str] = &["deck", "subdecks", "notes"];
@@ -102,6 +109,7 @@ pub(super) fn read_bank(
         lints,
         note_types,
         media,
+        missing_media,
     } = r.head(&fields, deck);
     let cards = match fields.get("cards") {
         Some(node) => r.cards(node),
@@ -120,6 +128,7 @@ pub(super) fn read_bank(
         lints,
         note_types,
         media,
+        missing_media,
         cards,
     })
 }
@@ -131,6 +140,7 @@ pub(super) struct Head {
     pub(super) lints: Vec<LintSetting>,
     pub(super) note_types: Vec<NoteTypeDef>,
     pub(super) media: Vec<Located<String>>,
+    pub(super) missing_media: Vec<Located<String>>,
 }
 
 /// Reads the part of a bank before its `cards:` list (`head`, a prefix of
@@ -170,6 +180,10 @@ impl Reader<'_> {
             media: fields
                 .get("media")
                 .map(|n| self.text_list(n, "`media`"))
+                .unwrap_or_default(),
+            missing_media: fields
+                .get("missing-media")
+                .map(|n| self.text_list(n, "`missing-media`"))
                 .unwrap_or_default(),
         }
     }

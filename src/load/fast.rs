@@ -362,6 +362,7 @@ pub(super) fn bank_from_parts(
         lints: Vec::new(),
         note_types: Vec::new(),
         media: Vec::new(),
+        missing_media: Vec::new(),
         cards,
     })
 }

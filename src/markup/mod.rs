@@ -15,7 +15,7 @@ pub use from_html::{escape_markdown_text, html_to_markdown};
 pub use html::{HtmlOptions, to_html};
 pub use plain::{Layout, html_to_plain, to_plain, to_plain_text};
 pub use sanitize::{
-    STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, sanitize as sanitize_html,
+    STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, respelled_only, sanitize as sanitize_html,
 };
 pub use tex::{tex_to_html, tex_to_text};
 
@@ -250,6 +250,50 @@ pub fn replace_sound_tags(html: &str, replace: &dyn Fn(&str) -> Option<String>) 
     }
     out.push_str(rest);
     out
+}
+
+/// The media an HTML field names, as Anki finds them: each `src` of an
+/// image, sound, video or source tag, and each `[sound:…]`, in order.
+pub fn html_media_names(html: &str) -> Vec<String> {
+    let mut found = html_sources(html);
+    found.extend(sound_tags(html));
+    found.retain(|name| !name.is_empty());
+    found
+}
+
+/// An HTML field (written as `{html: …}`) as written, each media reference
+/// swapped for the name `media_url` gives it, when sanitizing would only
+/// re-spell it ([`respelled_only`]): byte for byte what its author (or
+/// Anki's editor) wrote. Otherwise what [`html_field_to_html`] gives: the
+/// sanitized HTML. For formats that hand fields back to Anki as they were.
+pub fn html_field_as_written(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    if !respelled_only(html) {
+        return html_field_to_html(html, media_url);
+    }
+    let mut out = html.to_string();
+    let mut done: Vec<String> = Vec::new();
+    for written in html_media_names(html) {
+        if done.contains(&written) {
+            continue;
+        }
+        let Some(name) = media_url(&written).filter(|name| *name != written) else {
+            continue;
+        };
+        for quote in ["\"", "'", ""] {
+            out = out.replace(
+                &format!("src={quote}{written}{quote}"),
+                &format!("src={quote}{name}{quote}"),
+            );
+        }
+        out = out.replace(&format!("[sound:{written}]"), &format!("[sound:{name}]"));
+        done.push(written);
+    }
+    // A name that changed the markup (a quote in it) is not kept raw.
+    if done.is_empty() || respelled_only(&out) {
+        out
+    } else {
+        html_field_to_html(html, media_url)
+    }
 }
 
 fn html_sources(html: &str) -> Vec<String> {

@@ -261,6 +261,86 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+/// Whether sanitizing `html` only re-spells it: the sanitized HTML reads
+/// as the very same tokens (tags, attributes and their values, text,
+/// comments), so `html` as written builds the same document a browser or
+/// Anki shows, and is exactly as safe. Quotes, entities, `<br/>` against
+/// `<br>`, letter case of tag names differ freely; a dropped tag,
+/// attribute, style property, link or comment does not.
+///
+/// Both sides are tokenized in the data state throughout, where the
+/// tokenizer finds the most markup: text a browser reads as raw text
+/// (inside `<script>`, `<style>`, `<textarea>`) is read here as the tags it
+/// spells, so nothing a browser would run can hide in it.
+pub fn respelled_only(html: &str) -> bool {
+    let cleaned = sanitize(html);
+    cleaned == html || tokens(&cleaned) == tokens(html)
+}
+
+/// A token of HTML, as compared by [`respelled_only`].
+#[derive(Debug, PartialEq, Eq)]
+enum Token {
+    Text(String),
+    Start(String, Vec<(String, String)>),
+    End(String),
+    Comment(String),
+    Doctype,
+    Null,
+}
+
+#[derive(Default)]
+struct Tokens(std::cell::RefCell<Vec<Token>>);
+
+impl html5ever::tokenizer::TokenSink for Tokens {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::{TagKind, Token as T};
+        let mut tokens = self.0.borrow_mut();
+        match token {
+            T::CharacterTokens(text) => match tokens.last_mut() {
+                Some(Token::Text(last)) => last.push_str(&text),
+                _ => tokens.push(Token::Text(text.to_string())),
+            },
+            T::NullCharacterToken => tokens.push(Token::Null),
+            T::TagToken(tag) => {
+                let name = tag.name.to_string();
+                tokens.push(match tag.kind {
+                    TagKind::StartTag => {
+                        let mut attributes: Vec<(String, String)> = tag
+                            .attrs
+                            .iter()
+                            .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                            .collect();
+                        attributes.sort();
+                        Token::Start(name, attributes)
+                    }
+                    TagKind::EndTag => Token::End(name),
+                });
+            }
+            T::CommentToken(text) => tokens.push(Token::Comment(text.to_string())),
+            T::DoctypeToken(_) => tokens.push(Token::Doctype),
+            T::EOFToken | T::ParseError(_) => {}
+        }
+        html5ever::tokenizer::TokenSinkResult::Continue
+    }
+}
+
+fn tokens(html: &str) -> Vec<Token> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let tokenizer = Tokenizer::new(Tokens::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,13 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+impl Default for Json {
+    /// An empty object.
+    fn default() -> Json {
+        Json::Object(Vec::new())
+    }
+}
+
 impl Json {
     /// The value of `key`, when this is an object that has it.
     pub fn get(&self, key: &str) -> Option<&Json> {
@@ -62,6 +69,39 @@ impl Json {
     /// An integer.
     pub fn from_i64(n: i64) -> Json {
         Json::Int(n.to_string())
+    }
+
+    /// The value read by `serde_json`: integers stay integers, other
+    /// numbers become floats (as Python's `json` reads them).
+    pub fn from_serde(value: &serde_json::Value) -> Json {
+        match value {
+            serde_json::Value::Null => Json::Null,
+            serde_json::Value::Bool(b) => Json::Bool(*b),
+            serde_json::Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Json::from_i64(i)
+                } else if let Some(u) = n.as_u64() {
+                    Json::Int(u.to_string())
+                } else {
+                    Json::Float(n.as_f64().filter(|f| f.is_finite()).unwrap_or(0.0))
+                }
+            }
+            serde_json::Value::String(s) => Json::String(s.clone()),
+            serde_json::Value::Array(items) => {
+                Json::Array(items.iter().map(Json::from_serde).collect())
+            }
+            serde_json::Value::Object(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::from_serde(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether this is an object without entries.
+    pub fn is_empty_object(&self) -> bool {
+        matches!(self, Json::Object(entries) if entries.is_empty())
     }
 
     /// Names the kind for "must be text, found a number" messages.

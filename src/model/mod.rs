@@ -43,6 +43,13 @@ pub struct Bank {
     /// relative to the bank, so they are packaged.
     #[schemars(default)]
     pub media: Vec<Located<String>>,
+    /// Media files the deck's notes name that the deck it was converted
+    /// from did not hold (written by `flashdeck convert`): references to
+    /// them are kept as written and nothing is packaged for them; the bank
+    /// checks with one warning (`media-not-in-source`), not an error per reference.
+    #[serde(rename = "missing-media")]
+    #[schemars(default)]
+    pub missing_media: Vec<Located<String>>,
     /// The cards, in study order.
     pub cards: Vec<Card>,
 }

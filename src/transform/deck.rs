@@ -172,7 +172,11 @@ pub fn build_deck(
             for field in &card.fields {
                 if let Some(i) = note_type.field_index(field.name.value.trim()) {
                     fields[i] = FieldValue {
-                        text: trim_end(field.value.value.clone()),
+                        text: if field.html {
+                            trim_line_ends(field.value.value.clone())
+                        } else {
+                            trim_end(field.value.value.clone())
+                        },
                         html: field.html,
                     };
                 }
@@ -262,7 +266,13 @@ pub fn build_deck(
     Ok(Deck {
         id: bank.deck.id.value,
         name: bank.deck.name.value.trim().to_string(),
-        description: bank.deck.description.map(|d| trim_end(d.value)),
+        description: bank.deck.description.map(|d| {
+            if bank.deck.description_html {
+                trim_line_ends(d.value)
+            } else {
+                trim_end(d.value)
+            }
+        }),
         description_html: bank.deck.description_html,
         crowdanki: bank.deck.crowdanki.map(|c| c.value),
         cards,
@@ -273,9 +283,21 @@ pub fn build_deck(
     })
 }
 
-/// Drops trailing whitespace (block scalars end in a newline) without copying.
+/// Drops trailing ASCII whitespace (block scalars end in a newline)
+/// without copying. A no-break space is content (`&nbsp;` in a field
+/// converted from Anki), kept.
 fn trim_end(mut text: String) -> String {
-    let len = text.trim_end().len();
+    let len = text
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .len();
+    text.truncate(len);
+    text
+}
+
+/// Drops the line ends a block scalar leaves at the end of HTML kept as
+/// written (`{html: …}`); its spaces are the field's own.
+fn trim_line_ends(mut text: String) -> String {
+    let len = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(len);
     text
 }

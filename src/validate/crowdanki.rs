@@ -10,8 +10,10 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Json, LoadedBank, Located};
 use crate::source::{SourceFile, Span};
 
-/// Keys of a deck (the top one or a subdeck) flashdeck writes itself.
-pub const DECK_KEYS: [&str; 11] = [
+/// Keys of the top deck `--format crowdanki` always writes from the bank.
+/// (Keys CrowdAnki itself never exports, such as `id`, `mod` and `conf`,
+/// pass through like any other.)
+pub const DECK_KEYS: [&str; 7] = [
     "__type__",
     "children",
     "desc",
@@ -19,13 +21,13 @@ pub const DECK_KEYS: [&str; 11] = [
     "name",
     "note_models",
     "notes",
-    "id",
-    "mod",
-    "usn",
-    "conf",
 ];
-/// Keys of a note model flashdeck writes itself.
-pub const NOTE_TYPE_KEYS: [&str; 14] = [
+/// Keys of a subdeck flashdeck writes itself (a subdeck's `desc` is kept
+/// in its `crowdanki:` keys: a bank describes only its top deck).
+pub const SUBDECK_KEYS: [&str; 5] = ["__type__", "children", "media_files", "name", "notes"];
+/// Keys of a note model flashdeck writes itself (`type` and the original
+/// kind and id when the bank says them).
+pub const NOTE_TYPE_KEYS: [&str; 10] = [
     "__type__",
     "crowdanki_uuid",
     "name",
@@ -36,27 +38,13 @@ pub const NOTE_TYPE_KEYS: [&str; 14] = [
     "type",
     "originalStockKind",
     "originalId",
-    "id",
-    "mod",
-    "usn",
-    "did",
 ];
-/// Keys of a field flashdeck writes itself.
+/// Keys of a field flashdeck writes itself (`id` when the bank keeps one).
 pub const FIELD_KEYS: [&str; 3] = ["name", "ord", "id"];
-/// Keys of a template flashdeck writes itself.
+/// Keys of a template flashdeck writes itself (`id` when the bank keeps one).
 pub const TEMPLATE_KEYS: [&str; 5] = ["name", "ord", "qfmt", "afmt", "id"];
 /// Keys of a note flashdeck writes itself.
-pub const NOTE_KEYS: [&str; 9] = [
-    "__type__",
-    "fields",
-    "guid",
-    "note_model_uuid",
-    "tags",
-    "id",
-    "mid",
-    "mod",
-    "usn",
-];
+pub const NOTE_KEYS: [&str; 5] = ["__type__", "fields", "guid", "note_model_uuid", "tags"];
 
 pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
     let source = &loaded.source;
@@ -76,7 +64,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                 source,
                 subdeck,
                 at,
-                &DECK_KEYS,
+                &SUBDECK_KEYS,
                 &format!("subdeck `{name}`"),
                 report,
             );
