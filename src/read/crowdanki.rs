@@ -398,3 +398,81 @@ fn array_of<'a>(
         Some(_) => Err(invalid(format!("`{key}` of {what} is not a list"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::bank_file::bank_file;
+
+    const DECK: &[u8] = include_bytes!("../../tests/corpus/crowdanki/languages/deck.json");
+
+    fn media() -> Vec<(String, Vec<u8>)> {
+        vec![
+            ("_vocab.woff".into(), b"font".to_vec()),
+            ("casa.png".into(), b"png".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn reads_nested_decks_models_and_notes() {
+        let converted = read(DECK, media()).unwrap();
+        assert_eq!(converted.deck_name, "Languages");
+        assert_eq!(converted.note_types.len(), 2);
+        assert_eq!(converted.note_types[1].kind, Some(NoteKind::Cloze));
+        let decks: Vec<&str> = converted
+            .notes
+            .iter()
+            .map(|n| n.decks[0].1.as_str())
+            .collect();
+        assert_eq!(
+            decks,
+            [
+                "Languages",
+                "Languages",
+                "Languages::Verbs",
+                "Languages::Verbs::Irregular"
+            ]
+        );
+        let extras = converted.crowdanki.as_deref().unwrap();
+        let subdecks: Vec<&str> = extras.subdecks.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            subdecks,
+            [
+                "Languages::Empty",
+                "Languages::Verbs",
+                "Languages::Verbs::Irregular"
+            ]
+        );
+        // Only the note whose keys differ from the first note's keeps its own.
+        let own: Vec<bool> = extras.note_keys.iter().map(Option::is_some).collect();
+        assert_eq!(own, [false, false, true, false]);
+        assert!(extras.deck.get("deck_configurations").is_some());
+        assert!(extras.deck.get("media_files").is_none());
+    }
+
+    #[test]
+    fn converted_crowdanki_bank_snapshot() {
+        let converted = read(DECK, media()).unwrap();
+        let file = bank_file(&converted, "deck.json", "languages");
+        assert_eq!(file.missing_media.len(), 1);
+        insta::assert_snapshot!(file.text);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_deck() {
+        for (json, says) in [
+            (&b"[]"[..], "not an object"),
+            (b"{\"__type__\": \"Deck\"}", "has no `name` text"),
+            (b"\xff", "not UTF-8"),
+        ] {
+            let err = read(json, Vec::new()).unwrap_err();
+            assert!(err.message.contains(says), "{}", err.message);
+        }
+        let err = read(DECK, vec![("../x".into(), Vec::new())]).unwrap_err();
+        assert!(
+            err.message.contains("not a plain file name"),
+            "{}",
+            err.message
+        );
+    }
+}

@@ -504,6 +504,66 @@ fn note_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::showcase_deck;
+
+    #[test]
+    fn crowdanki_deck_snapshot() {
+        let files = CrowdAnkiWriter
+            .files(&Rendered::new(&showcase_deck()))
+            .unwrap();
+        let paths: Vec<String> = files
+            .iter()
+            .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(
+            paths.first().map(String::as_str),
+            Some("flashdeck-showcase/deck.json")
+        );
+        assert!(
+            paths
+                .iter()
+                .skip(1)
+                .all(|p| p.starts_with("flashdeck-showcase/media/"))
+        );
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        // What CrowdAnki's importer reads is JSON, and the same on every write.
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["__type__"], "Deck");
+        assert_eq!(
+            text,
+            String::from_utf8(
+                CrowdAnkiWriter
+                    .files(&Rendered::new(&showcase_deck()))
+                    .unwrap()[0]
+                    .bytes
+                    .clone()
+            )
+            .unwrap()
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn html_fields_are_kept_as_written_unless_sanitizing_removes_something() {
+        let url = |written: &str| (written == "media/d/a.png").then(|| "a.png".to_string());
+        // Quotes and a self-closing slash are spelling: kept.
+        assert_eq!(
+            html_field_as_written(
+                "<img src='media/d/a.png' /> <a href='https://x.org'>x</a>",
+                &url
+            ),
+            "<img src='a.png' /> <a href='https://x.org'>x</a>"
+        );
+        // A handler, a script, a javascript: link are content the sanitizer removes.
+        for active in [
+            "<img src=\"media/d/a.png\" onerror=\"alert(1)\">",
+            "x<script>alert(1)</script>",
+            "<a href=\"https://x.org\">a</a><a href=\"javascript:alert(1)\">b</a>",
+        ] {
+            let out = html_field_as_written(active, &url);
+            assert!(!out.contains("alert"), "{active} gave {out}");
+        }
+    }
 
     #[test]
     fn uuids_are_version_5() {
