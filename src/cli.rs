@@ -342,7 +342,7 @@ fn rules(args: &BankArgs) -> Result<Rules, String> {
             };
             if level != LintLevel::Deny && !code.is_lowerable() {
                 return Err(format!(
-                    "`{flag} {name}`: `{name}` is an error and cannot be lowered (only warnings and the slips Anki reads can: cloze-braces, cloze-unclosed, cloze-number, cloze-empty, control-character, media-missing)"
+                    "`{flag} {name}`: `{name}` is an error and cannot be lowered (only warnings and the slips Anki reads can: cloze-braces, cloze-unclosed, cloze-number, cloze-empty, control-character)"
                 ));
             }
             lint_levels.insert(code, level);
@@ -511,7 +511,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
         banks,
         out_dir: args.out.clone(),
         formats: if args.format.is_empty() {
-            Format::ALL.to_vec()
+            Format::DEFAULT.to_vec()
         } else {
             args.format.clone()
         },

@@ -18,7 +18,7 @@ use crate::pipeline::{CheckReport, check};
 use crate::read::bank_file::{BankFile, bank_file, with_allowed_lints};
 use crate::read::spreadsheet::{Header, Role};
 use crate::read::{
-    Converted, InputFormat, ReadError, anki_package, anki_text, quizlet, spreadsheet,
+    Converted, InputFormat, ReadError, anki_package, anki_text, crowdanki, quizlet, spreadsheet,
 };
 use crate::transform::build_deck;
 use crate::validate::Rules;
@@ -98,24 +98,42 @@ pub fn convert_with_progress(
     };
     step(0, "reading");
     let mut timings = crate::pipeline::Timings::start();
-    let name = options
-        .input
+    // A CrowdAnki deck is a folder: its JSON is read from inside it.
+    let folder = options.input.is_dir();
+    let input = if folder {
+        crowdanki_json(&options.input)?
+    } else {
+        options.input.clone()
+    };
+    let name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let by_name = options.format.or_else(|| InputFormat::from_name(&name)).ok_or_else(|| {
-        ConvertFailure::Io(format!(
-            "cannot tell the format of {} from its name; pass --from anki|anki-text|quizlet|csv",
-            options.input.display()
-        ))
-    })?;
-    let bytes = crate::input::read_file(&options.input, MAX_INPUT_BYTES)
-        .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", options.input.display())))?;
-    let stem = options
-        .input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let by_name = options
+        .format
+        .or(folder.then_some(InputFormat::CrowdAnki))
+        .or_else(|| InputFormat::from_name(&name))
+        .ok_or_else(|| {
+            ConvertFailure::Io(format!(
+                "cannot tell the format of {} from its name; pass --from anki|anki-text|quizlet|csv|crowdanki",
+                options.input.display()
+            ))
+        })?;
+    let limit = if by_name == InputFormat::CrowdAnki {
+        crowdanki::MAX_DECK_JSON_BYTES
+    } else {
+        MAX_INPUT_BYTES
+    };
+    let bytes = crate::input::read_file(&input, limit)
+        .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", input.display())))?;
+    // A CrowdAnki deck is named by its folder (its JSON is `deck.json`).
+    let stem = if by_name == InputFormat::CrowdAnki {
+        input.parent().and_then(Path::file_name)
+    } else {
+        input.file_stem()
+    }
+    .map(|s| s.to_string_lossy().into_owned())
+    .unwrap_or_default();
     // A `.txt` is Quizlet's export unless it has Anki's text headers.
     let format = if options.format.is_none()
         && by_name == InputFormat::Quizlet
@@ -125,7 +143,7 @@ pub fn convert_with_progress(
     } else {
         by_name
     };
-    let mut converted = read_input(format, &bytes, options)?;
+    let mut converted = read_input(format, &bytes, &input, options)?;
     drop(bytes);
     if converted.deck_name.trim().is_empty() {
         converted.deck_name = stem.clone();
@@ -195,7 +213,11 @@ pub fn convert_with_progress(
             .all(|d| d.code.is_lowerable())
     {
         let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
-        for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
             *counts.entry(d.code.as_str()).or_default() += 1;
         }
         allowed = counts.into_iter().collect();
@@ -279,9 +301,87 @@ fn rename_in_report(report: &mut CheckReport, from: &Path, to: &Path) {
     }
 }
 
+/// The JSON of a CrowdAnki folder: `deck.json`, or the one `*.json` an
+/// older CrowdAnki named after the deck.
+fn crowdanki_json(folder: &Path) -> Result<PathBuf, ConvertFailure> {
+    let deck = folder.join("deck.json");
+    if deck.is_file() {
+        return Ok(deck);
+    }
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", folder.display())))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        })
+        .collect();
+    found.sort();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(ConvertFailure::Io(format!(
+            "{} is a folder without a deck: no `deck.json` (nor another `.json` file) in it",
+            folder.display()
+        ))),
+        _ => Err(ConvertFailure::Io(format!(
+            "{} holds no `deck.json` but several `.json` files; convert the deck's JSON file itself",
+            folder.display()
+        ))),
+    }
+}
+
+/// The files of a CrowdAnki deck's `media/` folder beside its JSON: regular
+/// files only (a link could point anywhere on this machine), each within
+/// the media limits.
+/// Media files (name, bytes) and remarks about files not read.
+type MediaRead = (Vec<(String, Vec<u8>)>, Vec<String>);
+
+fn crowdanki_media(json: &Path) -> Result<MediaRead, ConvertFailure> {
+    let folder = json.parent().unwrap_or(Path::new(".")).join("media");
+    let mut media = Vec::new();
+    let mut remarks = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok((media, remarks));
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    let mut total = 0u64;
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if !regular {
+            remarks.push(format!(
+                "media/{name} is not a regular file (a folder or a link): not read"
+            ));
+            continue;
+        }
+        let bytes = crate::input::read_file(&path, crate::input::MAX_MEDIA_BYTES)
+            .map_err(|e| ConvertFailure::Io(format!("cannot read {}: {e}", path.display())))?;
+        total += bytes.len() as u64;
+        if total > crate::input::MAX_TOTAL_MEDIA_BYTES {
+            return Err(ConvertFailure::Input(ReadError::new(
+                format!(
+                    "the media add up to more than {}",
+                    crate::input::human(crate::input::MAX_TOTAL_MEDIA_BYTES)
+                ),
+                "a deck's media must fit a package flashdeck can build; remove large files from `media/` first",
+            )));
+        }
+        media.push((name, bytes));
+    }
+    Ok((media, remarks))
+}
+
 fn read_input(
     format: InputFormat,
     bytes: &[u8],
+    input: &Path,
     options: &ConvertOptions,
 ) -> Result<Converted, ConvertFailure> {
     let text = || {
@@ -294,6 +394,13 @@ fn read_input(
     };
     match format {
         InputFormat::Anki => anki_package::read(bytes, options.deck.as_deref()),
+        InputFormat::CrowdAnki => {
+            let (media, remarks) = crowdanki_media(input)?;
+            crowdanki::read(bytes, media).map(|mut converted| {
+                converted.remarks.extend(remarks);
+                converted
+            })
+        }
         InputFormat::AnkiText => anki_text::read(text()?),
         InputFormat::Quizlet => quizlet::read(text()?, &options.term_sep, &options.card_sep),
         InputFormat::Csv => {

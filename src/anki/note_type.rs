@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::template::{Template, field_is_empty};
-use crate::model::NoteKind;
+use crate::model::{Json, NoteKind};
 
 /// A note type ready for the writers.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,15 +28,23 @@ pub struct NoteType {
     pub original_stock_kind: Option<i64>,
     /// Anki's original id, kept as read.
     pub original_id: Option<i64>,
+    /// Whether the bank says `kind:` (CrowdAnki writes `type` then).
+    pub kind_written: bool,
+    /// The CrowdAnki uuid the bank keeps.
+    pub crowdanki_uuid: Option<String>,
+    /// CrowdAnki keys the bank keeps as they were (an object).
+    pub crowdanki: Option<Json>,
 }
 
 /// One field of a [`NoteType`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteTypeField {
     /// Its name.
     pub name: String,
     /// Anki's field config id, when the bank keeps one.
     pub anki_id: Option<i64>,
+    /// CrowdAnki keys the bank keeps as they were (an object).
+    pub crowdanki: Option<Json>,
 }
 
 /// One card template of a [`NoteType`].
@@ -54,6 +62,8 @@ pub struct CardTemplate {
     pub back_parsed: Template,
     /// Anki's template config id, when the bank keeps one.
     pub anki_id: Option<i64>,
+    /// CrowdAnki keys the bank keeps as they were (an object).
+    pub crowdanki: Option<Json>,
 }
 
 /// A card's note of a bank-declared type.

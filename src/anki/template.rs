@@ -478,7 +478,9 @@ fn reveal_cloze(text: &str, which: ClozeCard, question: bool) -> String {
     for node in &nodes {
         match node {
             cloze::Node::Text(r) => out.push_str(text.get(r.clone()).unwrap_or("")),
-            cloze::Node::Deletion(d) => reveal_deletion(d, text, which, question, &mut any_active, &mut out),
+            cloze::Node::Deletion(d) => {
+                reveal_deletion(d, text, which, question, &mut any_active, &mut out)
+            }
         }
     }
     if any_active { out } else { String::new() }
@@ -505,7 +507,9 @@ fn reveal_deletion(
     for node in &deletion.nodes {
         match node {
             cloze::Node::Text(r) => inner.push_str(text.get(r.clone()).unwrap_or("")),
-            cloze::Node::Deletion(d) => reveal_deletion(d, text, which, question, any_active, &mut inner),
+            cloze::Node::Deletion(d) => {
+                reveal_deletion(d, text, which, question, any_active, &mut inner)
+            }
         }
     }
     // An Image Occlusion mask (Anki 23.10+): Anki draws it on the image;
@@ -516,7 +520,9 @@ fn reveal_deletion(
             (true, false) => "revealed",
             (false, _) => "shown",
         };
-        out.push_str(&format!("<span class=\"cloze\">[{state} area: {mask}]</span> "));
+        out.push_str(&format!(
+            "<span class=\"cloze\">[{state} area: {mask}]</span> "
+        ));
         return;
     }
     match (active, question) {

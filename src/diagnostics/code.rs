@@ -44,7 +44,6 @@ macro_rules! codes {
 /// a slip, but valid to Anki (a deck converted from Anki may hold them): a
 /// bank may allow them.
 const STYLE_ERRORS: &[Code] = &[
-    Code::MediaMissing,
     Code::ClozeBraces,
     Code::ClozeUnclosed,
     Code::ClozeNumber,
@@ -121,6 +120,9 @@ codes! {
     UnknownCardId = "unknown-card-id", Error;
     /// A referenced media file does not exist.
     MediaMissing = "media-missing", Error;
+    /// The bank lists media its source deck named but did not hold
+    /// (`missing-media:`, written by `convert`): references are kept as written.
+    MediaNotInSource = "media-not-in-source", Warning;
     /// A media path leaves the bank's folder.
     MediaOutsideBank = "media-outside-bank", Error;
     /// Two different media files share a basename.
@@ -159,6 +161,9 @@ codes! {
     /// A note whose fields give no card: every template's front is empty
     /// (Anki refuses such a note), or a cloze note without deletions.
     EmptyFront = "empty-front", Error;
+    /// A `crowdanki:` mapping sets a key flashdeck writes itself, or two
+    /// note types keep the same `crowdanki-uuid`.
+    InvalidCrowdAnki = "invalid-crowdanki", Error;
     /// A card keeps an Anki GUID but its note type keeps no Anki id: Anki
     /// would match the note and find another note type (a conflict, nothing updated).
     GuidWithoutNoteTypeId = "guid-without-note-type-id", Warning;

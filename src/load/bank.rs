@@ -5,16 +5,25 @@ use std::collections::HashMap;
 use super::yaml::{Node, NodeKind};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    Bank, Card, CardType, DeckMeta, Defaults, FieldDef, LintSetting, Located, NoteField, NoteKind,
-    NoteTypeDef, TemplateDeck, TemplateDef,
+    Bank, Card, CardType, DeckMeta, Defaults, FieldDef, Json, LintSetting, Located, NoteField,
+    NoteKind, NoteTypeDef, TemplateDeck, TemplateDef,
 };
 use crate::source::{SourceFile, Span};
 
 /// Keys of the top level, `deck:`, `defaults:` and each card. A unit test
 /// checks these against the JSON Schema derived from the model.
-pub(crate) const BANK_KEYS: &[&str] =
-    &["deck", "defaults", "lints", "note-types", "media", "cards"];
-pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description"];
+pub(crate) const BANK_KEYS: &[&str] = &[
+    "deck",
+    "defaults",
+    "lints",
+    "note-types",
+    "media",
+    "missing-media",
+    "cards",
+];
+pub(crate) const DECK_KEYS: &[&str] = &["id", "name", "description", "crowdanki"];
+/// Keys of the deck's `crowdanki:` mapping.
+pub(crate) const DECK_CROWDANKI_KEYS: &[&str] = &["deck", "subdecks", "notes"];
 pub(crate) const DEFAULTS_KEYS: &[&str] = &["tags", "type", "note-type"];
 pub(crate) const NOTE_TYPE_KEYS: &[&str] = &[
     "name",
@@ -28,8 +37,10 @@ pub(crate) const NOTE_TYPE_KEYS: &[&str] = &[
     "anki-id",
     "original-stock-kind",
     "original-id",
+    "crowdanki-uuid",
+    "crowdanki",
 ];
-pub(crate) const FIELD_KEYS: &[&str] = &["name", "anki-id"];
+pub(crate) const FIELD_KEYS: &[&str] = &["name", "anki-id", "crowdanki"];
 pub(crate) const TEMPLATE_KEYS: &[&str] = &[
     "name",
     "front",
@@ -37,6 +48,7 @@ pub(crate) const TEMPLATE_KEYS: &[&str] = &[
     "back",
     "back-file",
     "anki-id",
+    "crowdanki",
 ];
 pub(crate) const CARD_KEYS: &[&str] = &[
     "id",
@@ -53,6 +65,7 @@ pub(crate) const CARD_KEYS: &[&str] = &[
     "guid",
     "deck",
     "decks",
+    "crowdanki",
 ];
 
 struct Reader<'a> {
@@ -87,6 +100,8 @@ pub(super) fn read_bank(
         id: Located::new(String::new(), Span::point(0)),
         name: Located::new(String::new(), Span::point(0)),
         description: None,
+        description_html: false,
+        crowdanki: None,
     });
     let Head {
         deck,
@@ -94,6 +109,7 @@ pub(super) fn read_bank(
         lints,
         note_types,
         media,
+        missing_media,
     } = r.head(&fields, deck);
     let cards = match fields.get("cards") {
         Some(node) => r.cards(node),
@@ -112,6 +128,7 @@ pub(super) fn read_bank(
         lints,
         note_types,
         media,
+        missing_media,
         cards,
     })
 }
@@ -123,6 +140,7 @@ pub(super) struct Head {
     pub(super) lints: Vec<LintSetting>,
     pub(super) note_types: Vec<NoteTypeDef>,
     pub(super) media: Vec<Located<String>>,
+    pub(super) missing_media: Vec<Located<String>>,
 }
 
 /// Reads the part of a bank before its `cards:` list (`head`, a prefix of
@@ -162,6 +180,10 @@ impl Reader<'_> {
             media: fields
                 .get("media")
                 .map(|n| self.text_list(n, "`media`"))
+                .unwrap_or_default(),
+            missing_media: fields
+                .get("missing-media")
+                .map(|n| self.text_list(n, "`missing-media`"))
                 .unwrap_or_default(),
         }
     }
@@ -347,16 +369,162 @@ impl Reader<'_> {
                 self.push(d);
             }
         }
-        let description = fields
-            .get("description")
-            .and_then(|n| self.text(n, "`description`"));
+        let (description, description_html) = match fields.get("description") {
+            Some(n) => match self.text_or_html(n, "`description`") {
+                Some((text, html)) => (Some(text), html),
+                None => (None, false),
+            },
+            None => (None, false),
+        };
+        let crowdanki = fields.get("crowdanki").and_then(|n| self.deck_crowdanki(n));
         // A missing or empty id or name has been reported; the rules skip empty values.
         let blank = || Located::new(String::new(), Span::point(node.span.start));
         Some(DeckMeta {
             id: id.unwrap_or_else(blank),
             name: name.unwrap_or_else(blank),
             description,
+            description_html,
+            crowdanki,
         })
+    }
+
+    /// Markdown text, or `{html: …}` (then `true`).
+    fn text_or_html(&mut self, node: &Node, what: &str) -> Option<(Located<String>, bool)> {
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            return self.text(node, what).map(|t| (t, false));
+        }
+        let inner = self.mapping(node, &format!("{what}'s value"), &["html"])?;
+        match inner.get("html").and_then(|n| self.text(n, "`html`")) {
+            Some(html) => Some((html, true)),
+            None => {
+                self.missing(
+                    node.span,
+                    "an HTML value has no `html:`",
+                    "write `{html: \"<b>text</b>\"}`, or plain Markdown text",
+                );
+                None
+            }
+        }
+    }
+
+    /// A `crowdanki:` mapping of JSON values (CrowdAnki keys kept as read).
+    fn crowdanki(&mut self, node: &Node) -> Option<Located<Json>> {
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            self.wrong_type(
+                node,
+                "`crowdanki`",
+                "a mapping",
+                "`crowdanki: {key: value}` (convert writes it; it is not needed by hand)",
+            );
+            return None;
+        }
+        self.json(node, "`crowdanki`")
+            .map(|json| Located::new(json, node.span))
+    }
+
+    /// The deck's `crowdanki:`: `deck`, `subdecks` (by full name) and `notes`.
+    fn deck_crowdanki(&mut self, node: &Node) -> Option<Located<Json>> {
+        let fields = self.mapping(node, "`deck.crowdanki`", DECK_CROWDANKI_KEYS)?;
+        let mut entries = Vec::new();
+        for key in DECK_CROWDANKI_KEYS {
+            let Some(value) = fields.get(key) else {
+                continue;
+            };
+            let json = if *key == "subdecks" {
+                let NodeKind::Map(decks) = &value.kind else {
+                    self.wrong_type(
+                        value,
+                        "`subdecks`",
+                        "a mapping",
+                        "`Deck::Sub: {key: value}`",
+                    );
+                    continue;
+                };
+                let mut subdecks = Vec::new();
+                for (name, keys) in decks {
+                    let Some(name) = self.text(name, "a subdeck name") else {
+                        continue;
+                    };
+                    if subdecks.iter().any(|(n, _)| *n == name.value) {
+                        self.duplicate_key(&name.value, name.span, "`subdecks`");
+                        continue;
+                    }
+                    if let Some(keys) = self.crowdanki(keys) {
+                        subdecks.push((name.value, keys.value));
+                    }
+                }
+                Json::Object(subdecks)
+            } else {
+                match self.crowdanki(value) {
+                    Some(json) => json.value,
+                    None => continue,
+                }
+            };
+            entries.push((key.to_string(), json));
+        }
+        Some(Located::new(Json::Object(entries), node.span))
+    }
+
+    fn duplicate_key(&mut self, name: &str, at: Span, what: &str) {
+        let d = Diagnostic::new(
+            Code::DuplicateKey,
+            self.source,
+            at,
+            format!("`{name}` is set twice in {what}"),
+        )
+        .label("set again here")
+        .hint("keys must be unique in a mapping: keep one and delete the other");
+        self.push(d);
+    }
+
+    /// Any YAML value as JSON: text, numbers and booleans as YAML reads
+    /// them (a number must be spelled as JSON spells it), lists, mappings.
+    fn json(&mut self, node: &Node, what: &str) -> Option<Json> {
+        match &node.kind {
+            NodeKind::Null => Some(Json::Null),
+            NodeKind::Scalar(s) if !node.typed => Some(Json::String(s.clone())),
+            NodeKind::Scalar(s) => match s.as_str() {
+                "true" => Some(Json::Bool(true)),
+                "false" => Some(Json::Bool(false)),
+                number => match crate::model::json::json_number(number) {
+                    Some(json) => Some(json),
+                    None => {
+                        let d = Diagnostic::new(
+                            Code::WrongType,
+                            self.source,
+                            node.span,
+                            format!("`{s}` in {what} is not a JSON number"),
+                        )
+                        .label("not JSON")
+                        .hint("CrowdAnki values are JSON: write numbers as JSON does (`10`, `1.5`, `2e-05`), or quote text");
+                        self.push(d);
+                        None
+                    }
+                },
+            },
+            NodeKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.json(item, what)?);
+                }
+                Some(Json::Array(out))
+            }
+            NodeKind::Map(entries) => {
+                let mut out: Vec<(String, Json)> = Vec::with_capacity(entries.len());
+                for (key, value) in entries {
+                    let NodeKind::Scalar(name) = &key.kind else {
+                        self.wrong_type(key, "a key", "text", "`name: value`");
+                        return None;
+                    };
+                    if out.iter().any(|(k, _)| k == name) {
+                        self.duplicate_key(name, key.span, what);
+                        return None;
+                    }
+                    out.push((name.clone(), self.json(value, what)?));
+                }
+                Some(Json::Object(out))
+            }
+        }
     }
 
     fn required_text(
@@ -497,6 +665,8 @@ impl Reader<'_> {
             anki_id: opt(self, "anki-id"),
             original_stock_kind: opt(self, "original-stock-kind"),
             original_id: opt(self, "original-id"),
+            crowdanki_uuid: opt(self, "crowdanki-uuid"),
+            crowdanki: fields.get("crowdanki").and_then(|n| self.crowdanki(n)),
             span: name.span,
             name,
         })
@@ -523,13 +693,19 @@ impl Reader<'_> {
                     let anki_id = fields
                         .get("anki-id")
                         .and_then(|n| self.text(n, "`anki-id`"));
-                    out.push(FieldDef { name, anki_id });
+                    let crowdanki = fields.get("crowdanki").and_then(|n| self.crowdanki(n));
+                    out.push(FieldDef {
+                        name,
+                        anki_id,
+                        crowdanki,
+                    });
                 }
                 _ => {
                     if let Some(name) = self.text(item, "each field") {
                         out.push(FieldDef {
                             name,
                             anki_id: None,
+                            crowdanki: None,
                         });
                     }
                 }
@@ -567,6 +743,7 @@ impl Reader<'_> {
                 back: opt(self, "back"),
                 back_file: opt(self, "back-file"),
                 anki_id: opt(self, "anki-id"),
+                crowdanki: fields.get("crowdanki").and_then(|n| self.crowdanki(n)),
                 name,
             });
         }
@@ -719,6 +896,7 @@ impl Reader<'_> {
                 .get("decks")
                 .map(|n| self.template_decks(n))
                 .unwrap_or_default(),
+            crowdanki: fields.get("crowdanki").and_then(|n| self.crowdanki(n)),
             id,
         };
         // A field of the wrong type or an unknown card type has been reported;
@@ -758,6 +936,10 @@ mod tests {
         assert_eq!(sorted(NOTE_TYPE_KEYS), allowed_keys("NoteTypeDef"));
         assert_eq!(sorted(FIELD_KEYS), allowed_keys("FieldDef"));
         assert_eq!(sorted(TEMPLATE_KEYS), allowed_keys("TemplateDef"));
+        assert_eq!(
+            sorted(DECK_CROWDANKI_KEYS),
+            allowed_keys("DeckCrowdAnkiSchema")
+        );
     }
 
     #[test]

@@ -162,6 +162,7 @@ pub(super) fn read_bank(source: &crate::source::SourceFile, threads: usize) -> O
                 lints: head.lints,
                 note_types: head.note_types,
                 media: head.media,
+                missing_media: head.missing_media,
                 cards,
             })
         }

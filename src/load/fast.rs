@@ -251,6 +251,8 @@ impl RawCard {
             guid: optional(self.guid)?,
             deck: optional(self.deck)?,
             decks: self.decks.0,
+            // A card with `crowdanki:` is read by the located path.
+            crowdanki: None,
             malformed: false,
         })
     }
@@ -338,6 +340,9 @@ pub(super) fn bank_from_parts(
         id: located(deck.id)?,
         name: located(deck.name)?,
         description: optional(deck.description)?,
+        // `{html: …}` and `crowdanki:` are read by the located path.
+        description_html: false,
+        crowdanki: None,
     };
     if deck.id.value.trim().is_empty() || deck.name.value.trim().is_empty() || cards.is_empty() {
         return None;
@@ -357,6 +362,7 @@ pub(super) fn bank_from_parts(
         lints: Vec::new(),
         note_types: Vec::new(),
         media: Vec::new(),
+        missing_media: Vec::new(),
         cards,
     })
 }
@@ -384,6 +390,7 @@ pub(super) fn shift_spans(card: &mut Card, by: usize) {
         guid,
         deck,
         decks,
+        crowdanki,
         malformed: _,
     } = card;
     shift(&mut id.span);
@@ -403,6 +410,9 @@ pub(super) fn shift_spans(card: &mut Card, by: usize) {
     }
     if let Some(t) = card_type {
         shift(&mut t.span);
+    }
+    if let Some(c) = crowdanki {
+        shift(&mut c.span);
     }
     for item in tags.iter_mut().chain(references.iter_mut()) {
         shift(&mut item.span);

@@ -19,6 +19,9 @@ pub struct Node {
     pub kind: NodeKind,
     /// Its byte span in the file.
     pub span: Span,
+    /// A scalar YAML reads as a number or a boolean (`10`, `1.5`, `true`),
+    /// not as text (`"10"`): what a `crowdanki:` value needs to know.
+    pub typed: bool,
 }
 
 /// What a [`Node`] holds.
@@ -125,6 +128,7 @@ fn yaml_error(error: &serde_saphyr::Error) -> YamlError {
 
 fn to_node(raw: Spanned<RawNode>, source: &SourceFile) -> Node {
     let span = span_of(&raw.referenced, source);
+    let typed = matches!(raw.value, RawNode::Other(_));
     let kind = match raw.value {
         RawNode::Null => NodeKind::Null,
         RawNode::String(s) => NodeKind::Scalar(s),
@@ -147,7 +151,7 @@ fn to_node(raw: Spanned<RawNode>, source: &SourceFile) -> Node {
                 .collect(),
         ),
     };
-    Node { kind, span }
+    Node { kind, span, typed }
 }
 
 /// What serde hands us, before spans are turned into byte offsets.

@@ -6,8 +6,8 @@
 mod from_html;
 pub mod highlight;
 mod html;
-mod plain;
 mod html_tokens;
+mod plain;
 mod sanitize;
 pub mod sheet;
 mod tex;
@@ -164,7 +164,7 @@ pub fn html_field_to_html(html: &str, media_url: &dyn Fn(&str) -> Option<String>
 /// for a field removes nothing (see [`sanitize::field_for_anki`]), with its
 /// media references pointing where `media_url` says.
 pub fn html_field_for_anki(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
-    sanitize::field_for_anki(html, &|h| {
+    sanitize::field_for_anki(html, &|h| rename_media_as_written(h, media_url), &|h| {
         rewrite_sound_tags(&rewrite_sources(h, media_url), media_url)
     })
 }
@@ -259,6 +259,39 @@ pub fn replace_sound_tags(html: &str, replace: &dyn Fn(&str) -> Option<String>) 
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// The media an HTML field names, as Anki finds them: each `src` of an
+/// image, sound, video or source tag, and each `[sound:…]`, in order.
+pub fn html_media_names(html: &str) -> Vec<String> {
+    let mut found = html_sources(html);
+    found.extend(sound_tags(html));
+    found.retain(|name| !name.is_empty());
+    found
+}
+
+/// `html` as written, each media reference (`src=` in any quoting,
+/// `[sound:…]`) swapped for the name `media_url` gives it.
+fn rename_media_as_written(html: &str, media_url: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = html.to_string();
+    let mut done: Vec<String> = Vec::new();
+    for written in html_media_names(html) {
+        if done.contains(&written) {
+            continue;
+        }
+        let Some(name) = media_url(&written).filter(|name| *name != written) else {
+            continue;
+        };
+        for quote in ["\"", "'", ""] {
+            out = out.replace(
+                &format!("src={quote}{written}{quote}"),
+                &format!("src={quote}{name}{quote}"),
+            );
+        }
+        out = out.replace(&format!("[sound:{written}]"), &format!("[sound:{name}]"));
+        done.push(written);
+    }
     out
 }
 

@@ -182,7 +182,9 @@ fn read(text: &str) -> (Vec<Node>, Vec<usize>) {
                     let piece = &text[range.clone()];
                     match piece.find("::") {
                         Some(at) if !piece.starts_with("image-occlusion:") => {
-                            deletion.nodes.push(Node::Text(range.start..range.start + at));
+                            deletion
+                                .nodes
+                                .push(Node::Text(range.start..range.start + at));
                             deletion.hint = Some(range.start + at + 2..range.end);
                         }
                         _ => deletion.nodes.push(Node::Text(range)),
@@ -354,9 +356,15 @@ mod tests {
         // TeX braces before a deletion's end: Anki closes at the first `}}`.
         let tex = r"\(\sqrt{{{c1::n}}}\)";
         assert_eq!(deletions(tex)[0].answer(tex), "n");
-        assert_eq!(problems(tex), vec![ClozeProblem::Braces(tex.find("}}").unwrap())]);
+        assert_eq!(
+            problems(tex),
+            vec![ClozeProblem::Braces(tex.find("}}").unwrap())]
+        );
         // A close with nothing open is text; an open never closed is dropped.
-        assert_eq!(parse_nodes("a }} b"), vec![Node::Text(0..2), Node::Text(2..4), Node::Text(4..6)]);
+        assert_eq!(
+            parse_nodes("a }} b"),
+            vec![Node::Text(0..2), Node::Text(2..4), Node::Text(4..6)]
+        );
         assert!(deletions("x {{c1::open").is_empty());
         assert_eq!(problems("x {{c1::open"), vec![ClozeProblem::Unclosed(2)]);
     }
@@ -371,9 +379,15 @@ mod tests {
             problems("{{c1::{% csrf_token %}}}")[0],
             ClozeProblem::Braces(_)
         ));
-        assert_eq!(problems("{{c0::x}} {{c1::y}}"), vec![ClozeProblem::BadNumber(0)]);
+        assert_eq!(
+            problems("{{c0::x}} {{c1::y}}"),
+            vec![ClozeProblem::BadNumber(0)]
+        );
         assert_eq!(problems("{{c65536::x}}"), vec![ClozeProblem::BadNumber(0)]);
-        assert_eq!(problems("{{c99999999999::x}}"), vec![ClozeProblem::BadNumber(0)]);
+        assert_eq!(
+            problems("{{c99999999999::x}}"),
+            vec![ClozeProblem::BadNumber(0)]
+        );
         assert_eq!(problems("{{c1,,2::x}}"), vec![ClozeProblem::BadNumber(0)]);
         assert_eq!(problems("a {{c1::  ::hint}}"), vec![ClozeProblem::Empty(2)]);
         assert_eq!(problems("a {{c1::}}"), vec![ClozeProblem::Empty(2)]);
@@ -391,8 +405,21 @@ mod tests {
         let deep = "{{c1::".repeat(12) + "x" + &"}}".repeat(12);
         let nodes = parse_nodes(&deep);
         assert_eq!(all_deletions(&nodes).len(), 10);
-        for text in ["{{c", "{{c1:", "{{c1::", "}}}}", "{{c1::é}}ü}}", "{{c١::x}}", "{{{{c1::x}}}}"] {
-            let _ = (parse_nodes(text), problems(text), numbers(text), marker_ranges(text));
+        for text in [
+            "{{c",
+            "{{c1:",
+            "{{c1::",
+            "}}}}",
+            "{{c1::é}}ü}}",
+            "{{c١::x}}",
+            "{{{{c1::x}}}}",
+        ] {
+            let _ = (
+                parse_nodes(text),
+                problems(text),
+                numbers(text),
+                marker_ranges(text),
+            );
         }
     }
 }

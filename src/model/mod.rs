@@ -5,6 +5,7 @@
 //! editor schema and the loader cannot drift apart.
 
 pub mod cloze;
+pub mod json;
 mod located;
 pub mod note_type;
 pub mod schema;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use schemars::JsonSchema;
 
+pub use json::Json;
 pub use located::Located;
 pub use note_type::{FieldDef, NoteField, NoteKind, NoteTypeDef, TemplateDeck, TemplateDef};
 
@@ -41,6 +43,13 @@ pub struct Bank {
     /// relative to the bank, so they are packaged.
     #[schemars(default)]
     pub media: Vec<Located<String>>,
+    /// Media files the deck's notes name that the deck it was converted
+    /// from did not hold (written by `flashdeck convert`): references to
+    /// them are kept as written and nothing is packaged for them; the bank
+    /// checks with one warning (`media-not-in-source`), not an error per reference.
+    #[serde(rename = "missing-media")]
+    #[schemars(default)]
+    pub missing_media: Vec<Located<String>>,
     /// The cards, in study order.
     pub cards: Vec<Card>,
 }
@@ -55,8 +64,19 @@ pub struct DeckMeta {
     pub id: Located<String>,
     /// Deck name shown in Anki; `::` makes subdecks (`Languages::Django`).
     pub name: Located<String>,
-    /// Markdown describing the deck (Anki's deck description, the handouts' introduction).
+    /// Markdown describing the deck (Anki's deck description, the handouts'
+    /// introduction), or `{html: …}` for HTML kept as written (sanitized).
+    #[schemars(with = "Option<note_type::FieldValueSchema>")]
     pub description: Option<Located<String>>,
+    /// The description was written as `{html: …}` (not part of the format).
+    #[schemars(skip)]
+    pub description_html: bool,
+    /// What a deck converted from CrowdAnki keeps that flashdeck does not
+    /// model (written by `flashdeck convert`, read by `--format crowdanki`):
+    /// the deck's own keys, its subdecks' keys by full name, and the keys
+    /// every note has. Not needed in banks written by hand.
+    #[schemars(with = "Option<note_type::DeckCrowdAnkiSchema>")]
+    pub crowdanki: Option<Located<Json>>,
 }
 
 /// Defaults applied to every card.
@@ -192,6 +212,10 @@ pub struct Card {
     /// (`decks: {Production: Lang::Verbs}`); overrides `deck`.
     #[schemars(default, with = "note_type::TemplateDecksSchema")]
     pub decks: Vec<TemplateDeck>,
+    /// CrowdAnki keys of this note that flashdeck does not model (`flags`,
+    /// `data`), when they differ from the deck's `crowdanki.notes`.
+    #[schemars(with = "Option<note_type::JsonObjectSchema>")]
+    pub crowdanki: Option<Located<Json>>,
     /// Whether a field was present but unreadable (wrong type, unknown card
     /// type); already reported, so type-dependent checks are skipped
     /// (not part of the format).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 
-use super::Located;
+use super::{Json, Located};
 use crate::source::Span;
 
 /// Standard (one card per template) or cloze (one card per deletion number).
@@ -68,6 +68,14 @@ pub struct NoteTypeDef {
     #[serde(rename = "original-id")]
     #[schemars(with = "Option<i64>")]
     pub original_id: Option<Located<String>>,
+    /// The note type's `crowdanki_uuid`, kept from a CrowdAnki deck (without
+    /// it `--format crowdanki` derives one from `deck.id` and the name).
+    #[serde(rename = "crowdanki-uuid")]
+    pub crowdanki_uuid: Option<Located<String>>,
+    /// CrowdAnki keys of the note type that flashdeck does not model
+    /// (`latexPre`, `req`, `vers`, …), written back as they are.
+    #[schemars(with = "Option<JsonObjectSchema>")]
+    pub crowdanki: Option<Located<Json>>,
     /// Where the entry starts (not part of the format).
     #[schemars(skip)]
     pub span: Span,
@@ -83,6 +91,9 @@ pub struct FieldDef {
     #[serde(rename = "anki-id")]
     #[schemars(with = "Option<i64>")]
     pub anki_id: Option<Located<String>>,
+    /// CrowdAnki keys of the field that flashdeck does not model (`font`, `size`, …).
+    #[schemars(with = "Option<JsonObjectSchema>")]
+    pub crowdanki: Option<Located<Json>>,
 }
 
 /// One card template of a note type, in Anki's template syntax.
@@ -105,6 +116,9 @@ pub struct TemplateDef {
     #[serde(rename = "anki-id")]
     #[schemars(with = "Option<i64>")]
     pub anki_id: Option<Located<String>>,
+    /// CrowdAnki keys of the template that flashdeck does not model (`bafmt`, `did`, …).
+    #[schemars(with = "Option<JsonObjectSchema>")]
+    pub crowdanki: Option<Located<Json>>,
 }
 
 /// A card's value for one field of its note type.
@@ -136,6 +150,22 @@ pub(crate) enum FieldValueSchema {
 pub(crate) struct HtmlFieldSchema {
     /// The field's HTML, kept as written.
     html: String,
+}
+
+/// The schema of a `crowdanki:` mapping: JSON values by key, kept as written.
+pub(crate) type JsonObjectSchema = BTreeMap<String, serde_json::Value>;
+
+/// The schema of the deck's `crowdanki:` mapping.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)] // Only its schema is used.
+pub(crate) struct DeckCrowdAnkiSchema {
+    /// The top deck's keys (`crowdanki_uuid`, `deck_configurations`, `extendNew`, …).
+    deck: Option<JsonObjectSchema>,
+    /// Each subdeck's keys, by its full name (`Lang::Verbs`).
+    subdecks: Option<BTreeMap<String, JsonObjectSchema>>,
+    /// The keys of every note that has no `crowdanki:` of its own (`flags`, `data`).
+    notes: Option<JsonObjectSchema>,
 }
 
 /// The schema of a card's `fields:` mapping.

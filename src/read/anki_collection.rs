@@ -316,7 +316,12 @@ fn read_notes(
         .map(|(i, t)| (t.id, i))
         .collect();
     let mut used = vec![false; note_types.len()];
-    let mut converted = Converted::default();
+    // Anki keeps a reference to a file it lacks (Check Media lists it):
+    // the bank does too, under `missing-media:`.
+    let mut converted = Converted {
+        keep_missing_media: true,
+        ..Converted::default()
+    };
     let mut stmt = db
         .prepare("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id")
         .map_err(db_error)?;

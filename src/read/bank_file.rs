@@ -46,17 +46,22 @@ pub fn with_allowed_lints(text: &str, codes: &[(&str, usize)]) -> String {
     if codes.is_empty() {
         return text.to_string();
     }
-    let mut table = String::from(
-        "# The source deck holds these; Anki reads them, so they are allowed here.\nlints:\n",
-    );
+    let mut entries = String::new();
     for (code, count) in codes {
         let _ = writeln!(
-            table,
+            entries,
             "  {code}: allow  # {count} {}",
             if *count == 1 { "place" } else { "places" }
         );
     }
-    // The deck block ends at the first other top-level key.
+    const NOTE: &str =
+        "# The source deck holds these; Anki reads them, so they are allowed here.\n";
+    // Into the bank's `lints:` table when it has one, else a new table
+    // after the `deck:` block (it ends at the first other top-level key).
+    if let Some(at) = text.find("\nlints:\n") {
+        let (head, tail) = text.split_at(at + "\nlints:\n".len());
+        return format!("{head}{entries}{tail}");
+    }
     let mut at = 0;
     let mut in_deck = false;
     for line in text.split_inclusive('\n') {
@@ -68,7 +73,7 @@ pub fn with_allowed_lints(text: &str, codes: &[(&str, usize)]) -> String {
         at += line.len();
     }
     let (head, tail) = text.split_at(at);
-    format!("{head}{table}{tail}")
+    format!("{head}{NOTE}lints:\n{entries}{tail}")
 }
 
 /// Writes the bank. `source` names the input for the header comment;
@@ -101,27 +106,52 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         "deck:\n  id: {deck_id}\n  name: {}",
         scalar(&deck_name, 4)
     );
+    if let Some(description) = &converted.description {
+        let _ = writeln!(y, "  description:\n    html: {}", scalar(description, 6));
+    }
+    let crowdanki = converted.crowdanki.as_deref();
+    if let Some(extras) = crowdanki {
+        write_deck_crowdanki(&mut y, extras);
+    }
+    if crowdanki.is_some() {
+        // CrowdAnki matches note types by uuid: no Anki id to keep.
+        y.push_str("lints:\n  guid-without-note-type-id: allow\n");
+    }
     let mut note_types_modified = 0;
     let mut scripted = Vec::new();
     if !converted.note_types.is_empty() {
         y.push_str("note-types:\n");
     }
-    for nt in &converted.note_types {
+    for (index, nt) in converted.note_types.iter().enumerate() {
+        let extras = crowdanki.and_then(|c| c.note_types.get(index));
         note_types_modified = note_types_modified.max(nt.modified);
         let _ = writeln!(y, "  - name: {}", scalar(&nt.name, 6));
         if nt.kind == Some(NoteKind::Cloze) {
             y.push_str("    kind: cloze\n");
+        } else if extras.is_some_and(|e| e.kind_written) {
+            y.push_str("    kind: standard\n");
+        }
+        if let Some(uuid) = extras.and_then(|e| e.uuid.as_deref()) {
+            let _ = writeln!(y, "    crowdanki-uuid: {}", quoted(uuid));
         }
         y.push_str("    fields:\n");
-        for (name, id) in &nt.fields {
-            match id {
-                Some(id) => {
-                    let _ = writeln!(y, "      - {{name: {}, anki-id: {id}}}", quoted(name));
-                }
-                None => {
-                    let _ = writeln!(y, "      - {}", scalar(name, 8));
-                }
+        for (i, (name, id)) in nt.fields.iter().enumerate() {
+            let keys = extras
+                .and_then(|e| e.fields.get(i))
+                .filter(|k| !k.is_empty_object());
+            if id.is_none() && keys.is_none() {
+                let _ = writeln!(y, "      - {}", scalar(name, 8));
+                continue;
             }
+            let _ = write!(y, "      - {{name: {}", quoted(name));
+            if let Some(id) = id {
+                let _ = write!(y, ", anki-id: {id}");
+            }
+            if let Some(keys) = keys {
+                y.push_str(", crowdanki: ");
+                keys.write_compact(&mut y);
+            }
+            y.push_str("}\n");
         }
         if let Some((name, _)) = nt.fields.get(nt.sort_field)
             && nt.sort_field != 0
@@ -132,12 +162,20 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
             let _ = writeln!(y, "    css: {}", scalar(&nt.css, 6));
         }
         y.push_str("    templates:\n");
-        for (name, front, back, id) in &nt.templates {
+        for (i, (name, front, back, id)) in nt.templates.iter().enumerate() {
             let _ = writeln!(y, "      - name: {}", scalar(name, 10));
             let _ = writeln!(y, "        front: {}", scalar(front, 10));
             let _ = writeln!(y, "        back: {}", scalar(back, 10));
             if let Some(id) = id {
                 let _ = writeln!(y, "        anki-id: {id}");
+            }
+            if let Some(keys) = extras
+                .and_then(|e| e.templates.get(i))
+                .filter(|k| !k.is_empty_object())
+            {
+                y.push_str("        crowdanki: ");
+                keys.write_compact(&mut y);
+                y.push('\n');
             }
         }
         // A deck's own templates keep their scripts (a multiple-choice
@@ -158,6 +196,11 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         }
         if let Some(id) = nt.original_id {
             let _ = writeln!(y, "    original-id: {id}");
+        }
+        if let Some(keys) = extras.map(|e| &e.keys).filter(|k| !k.is_empty_object()) {
+            y.push_str("    crowdanki: ");
+            keys.write_compact(&mut y);
+            y.push('\n');
         }
     }
     // Media no field names (fonts and images of templates and CSS) are listed.
@@ -185,12 +228,32 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
             let _ = writeln!(y, "  - {}", scalar(&format!("{media_dir}/{name}"), 4));
         }
     }
+    // Media the notes name that the input lacks, kept as written.
+    let mut absent: Vec<String> = Vec::new();
+    if converted.keep_missing_media {
+        for name in &referenced {
+            if !media.contains(name.as_str())
+                && super::is_plain_file_name(name)
+                && !name.contains("://")
+            {
+                absent.push(name.clone());
+            }
+        }
+        absent.sort_unstable();
+    }
+    if !absent.is_empty() {
+        y.push_str("missing-media:\n");
+        for name in &absent {
+            let _ = writeln!(y, "  - {}", scalar(name, 4));
+        }
+    }
+    let absent: HashSet<&str> = absent.iter().map(String::as_str).collect();
     y.push_str("cards:\n");
     let mut ids = Ids::default();
     let mut card_times = Vec::with_capacity(converted.notes.len());
     let (mut html_fields, mut markdown_fields) = (0, 0);
     let mut missing_media = Vec::new();
-    for note in &converted.notes {
+    for (note_index, note) in converted.notes.iter().enumerate() {
         let first = note.fields.first().map(String::as_str).unwrap_or("");
         let id = ids.next(first);
         let _ = writeln!(y, "  - id: {id}");
@@ -204,10 +267,18 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
                 }
                 write_decks(&mut y, note, &deck_name, nt);
                 write_tags(&mut y, &note.tags);
+                if let Some(keys) = crowdanki
+                    .and_then(|c| c.note_keys.get(note_index))
+                    .and_then(Option::as_ref)
+                {
+                    y.push_str("    crowdanki: ");
+                    keys.write_compact(&mut y);
+                    y.push('\n');
+                }
                 y.push_str("    fields:\n");
                 let cloze_fields = cloze_field_names(nt);
                 for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
-                    let (value, missing) = point_media(value, &media, &media_dir);
+                    let (value, missing) = point_media(value, &media, &absent, &media_dir);
                     missing_media.extend(
                         missing
                             .into_iter()
@@ -263,6 +334,34 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         scripted_note_types: scripted,
         markdown_fields,
         missing_media,
+    }
+}
+
+/// The deck's `crowdanki:` mapping: the top deck's keys, each subdeck's
+/// (every subdeck is listed, so empty ones are kept), and every note's.
+fn write_deck_crowdanki(y: &mut String, extras: &super::CrowdAnkiExtras) {
+    if extras.deck.is_empty_object() && extras.subdecks.is_empty() && extras.notes.is_empty_object()
+    {
+        return;
+    }
+    y.push_str("  crowdanki:\n");
+    if !extras.deck.is_empty_object() {
+        y.push_str("    deck: ");
+        extras.deck.write_compact(y);
+        y.push('\n');
+    }
+    if !extras.subdecks.is_empty() {
+        y.push_str("    subdecks:\n");
+        for (name, keys) in &extras.subdecks {
+            let _ = write!(y, "      {}: ", quoted(name));
+            keys.write_compact(y);
+            y.push('\n');
+        }
+    }
+    if !extras.notes.is_empty_object() {
+        y.push_str("    notes: ");
+        extras.notes.write_compact(y);
+        y.push('\n');
     }
 }
 
@@ -363,7 +462,12 @@ fn names_media(html: &str) -> bool {
 /// the bank's media folder, or, for a file the input does not hold (a text
 /// export has none; Anki's exporter leaves out files it cannot find), made
 /// visible text; and the names of those missing. One parse of the field.
-fn point_media(html: &str, media: &HashSet<&str>, media_dir: &str) -> (String, Vec<String>) {
+fn point_media(
+    html: &str,
+    media: &HashSet<&str>,
+    absent: &HashSet<&str>,
+    media_dir: &str,
+) -> (String, Vec<String>) {
     if !names_media(html) {
         return (html.to_string(), Vec::new());
     }
@@ -386,13 +490,19 @@ fn point_media(html: &str, media: &HashSet<&str>, media_dir: &str) -> (String, V
                 ],
                 format!("[sound:{target}]"),
             )
-        } else {
-            // Anki keeps a reference to a file it lacks (its Check Media
-            // lists it): so does the bank, and the report names it.
-            if !missing.contains(&name) {
-                missing.push(name.clone());
-            }
+        } else if missing.contains(&name) {
             continue;
+        } else if absent.contains(name.as_str()) {
+            // Listed under `missing-media:`: kept as written, as Anki
+            // keeps a reference to a file it lacks.
+            missing.push(name.clone());
+            continue;
+        } else {
+            let shown = html_escape::encode_double_quoted_attribute(&name).into_owned();
+            let alt = format!("alt=\"missing: {shown}\"");
+            let text = format!("[missing sound: {}]", html_escape::encode_text(&name));
+            missing.push(name.clone());
+            ([alt.clone(), alt.clone(), alt], text)
         };
         for (from, to) in src.iter().zip(&to_src) {
             out = out.replace(from, to);

@@ -11,11 +11,12 @@ mod anki_collection;
 pub mod anki_package;
 pub mod anki_text;
 pub mod bank_file;
+pub mod crowdanki;
 mod protobuf;
 pub mod quizlet;
 pub mod spreadsheet;
 
-use crate::model::{CardType, NoteKind};
+use crate::model::{CardType, Json, NoteKind};
 
 /// The formats `convert` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,6 +29,9 @@ pub enum InputFormat {
     Quizlet,
     /// A spreadsheet saved as CSV or TSV (a header row names the columns).
     Csv,
+    /// A CrowdAnki deck: its folder, or the folder's `deck.json`.
+    #[value(name = "crowdanki")]
+    CrowdAnki,
 }
 
 impl InputFormat {
@@ -38,6 +42,8 @@ impl InputFormat {
             Some(InputFormat::Anki)
         } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {
             Some(InputFormat::Csv)
+        } else if lower.ends_with(".json") {
+            Some(InputFormat::CrowdAnki)
         } else if lower.ends_with(".txt") {
             // Or Anki's text export: `convert` looks at the headers.
             Some(InputFormat::Quizlet)
@@ -93,6 +99,14 @@ pub struct Converted {
     pub scheduling: Option<String>,
     /// Remarks for the report (a lossy input, a guessed separator).
     pub remarks: Vec<String>,
+    /// The deck's description (HTML), when it has one.
+    pub description: Option<String>,
+    /// Media the notes name but the input lacks stay named as written (the
+    /// bank lists them under `missing-media:`) instead of becoming visible
+    /// text: for inputs whose media folder may be partial (CrowdAnki).
+    pub keep_missing_media: bool,
+    /// What a CrowdAnki deck keeps beyond notes and note types.
+    pub crowdanki: Option<Box<CrowdAnkiExtras>>,
 }
 
 /// A note type as Anki had it.
@@ -118,6 +132,39 @@ pub struct ConvertedNoteType {
     pub original_id: Option<i64>,
     /// Modification time (Unix seconds).
     pub modified: i64,
+}
+
+/// What a CrowdAnki deck keeps beyond [`Converted`]'s notes and note
+/// types: the keys flashdeck does not model, by the item they belong to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CrowdAnkiExtras {
+    /// The top deck's other keys (`crowdanki_uuid`, `deck_configurations`, …).
+    pub deck: Json,
+    /// Each subdeck's other keys, by full name, in the JSON's order.
+    pub subdecks: Vec<(String, Json)>,
+    /// The other keys of the first note: what every note has unless it
+    /// says otherwise.
+    pub notes: Json,
+    /// Per note type, in [`Converted::note_types`] order.
+    pub note_types: Vec<CrowdAnkiNoteType>,
+    /// Per note, in [`Converted::notes`] order: its other keys when they
+    /// differ from [`CrowdAnkiExtras::notes`].
+    pub note_keys: Vec<Option<Json>>,
+}
+
+/// A note model's `crowdanki_uuid` and the keys flashdeck does not model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CrowdAnkiNoteType {
+    /// Its `crowdanki_uuid`.
+    pub uuid: Option<String>,
+    /// Whether the model says its `type` (older exports always do).
+    pub kind_written: bool,
+    /// The model's other keys.
+    pub keys: Json,
+    /// Each field's other keys, in field order.
+    pub fields: Vec<Json>,
+    /// Each template's other keys, in template order.
+    pub templates: Vec<Json>,
 }
 
 /// Which type a note has.

@@ -93,7 +93,11 @@ pub fn read(
         converted.remarks.push(format!(
             "line 1 ({}) was taken as the header row, not a card{}",
             shown.join(", "),
-            if header == Header::Yes { "" } else { "; pass --no-header if it is a card" }
+            if header == Header::Yes {
+                ""
+            } else {
+                "; pass --no-header if it is a card"
+            }
         ));
         first.clone()
     } else {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::Filter;
 use crate::anki::note_type::{FieldValue, Note, NoteType};
-use crate::model::{Bank, CardType, Located};
+use crate::model::{Bank, CardType, Json, Located};
 use crate::source::Span;
 use crate::validate::MediaFile;
 
@@ -15,8 +15,12 @@ pub struct Deck {
     pub id: String,
     /// Display name; `::` separates subdecks.
     pub name: String,
-    /// Markdown description.
+    /// Markdown description (HTML when `description_html`).
     pub description: Option<String>,
+    /// The description is HTML kept as written (sanitized on output).
+    pub description_html: bool,
+    /// What a deck converted from CrowdAnki keeps (`deck`, `subdecks`, `notes`).
+    pub crowdanki: Option<Json>,
     /// The selected cards, in bank order.
     pub cards: Vec<DeckCard>,
     /// Media files, sorted by name, each once.
@@ -64,6 +68,8 @@ pub struct DeckCard {
     pub modified: i64,
     /// Where the card's id is in the bank, for diagnostics about this card.
     pub id_span: Span,
+    /// The note's own CrowdAnki keys, when they differ from the deck's.
+    pub crowdanki: Option<Json>,
 }
 
 /// A media file's packaged name and contents.
@@ -229,6 +235,7 @@ pub fn build_deck(
                 .collect(),
             modified: 0,
             id_span: card.id.span,
+            crowdanki: card.crowdanki.map(|c| c.value),
             id: card.id.value,
         });
     }
@@ -259,7 +266,15 @@ pub fn build_deck(
     Ok(Deck {
         id: bank.deck.id.value,
         name: bank.deck.name.value.trim().to_string(),
-        description: bank.deck.description.map(|d| trim_end(d.value)),
+        description: bank.deck.description.map(|d| {
+            if bank.deck.description_html {
+                trim_line_ends(d.value)
+            } else {
+                trim_end(d.value)
+            }
+        }),
+        description_html: bank.deck.description_html,
+        crowdanki: bank.deck.crowdanki.map(|c| c.value),
         cards,
         media: files.into_values().collect(),
         media_names,
@@ -271,7 +286,17 @@ pub fn build_deck(
 /// Drops trailing ASCII whitespace (block scalars end in a newline) without
 /// copying. A no-break space is content (`&nbsp;` in Anki), and stays.
 fn trim_end(mut text: String) -> String {
-    let len = text.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
+    let len = text
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .len();
+    text.truncate(len);
+    text
+}
+
+/// Drops the line ends a block scalar leaves at the end of a description
+/// kept as HTML (`{html: …}`); its spaces are its own.
+fn trim_line_ends(mut text: String) -> String {
+    let len = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(len);
     text
 }

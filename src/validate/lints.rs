@@ -34,7 +34,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
                         format!("`{code}` is an error and cannot be lowered"),
                     )
                     .label("errors stay errors")
-                    .hint("fix what the error reports; only warnings and the authoring-style errors (`cloze-braces`, `cloze-unclosed`, `cloze-number`, `cloze-empty`, `control-character`, `media-missing`) can be allowed, and any code can be denied"),
+                    .hint("fix what the error reports; only warnings and the authoring-style errors (`cloze-braces`, `cloze-unclosed`, `cloze-number`, `cloze-empty`, `control-character`) can be allowed, and any code can be denied"),
                 )
             }
             Some(_) => {}

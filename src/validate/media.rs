@@ -50,9 +50,33 @@ pub fn resolve_media(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) ->
                 (written, span)
             })
     });
+    // Files the source deck named but did not hold: kept as written.
+    let not_in_source: std::collections::HashSet<&str> = loaded
+        .bank
+        .missing_media
+        .iter()
+        .map(|m| m.value.trim())
+        .collect();
+    if let Some(first) = loaded.bank.missing_media.first() {
+        let count = loaded.bank.missing_media.len();
+        report(
+            Diagnostic::new(
+                Code::MediaNotInSource,
+                source,
+                first.span,
+                format!(
+                    "{count} media file{} the notes name {} not in the deck this bank was converted from",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "was" } else { "were" }
+                ),
+            )
+            .label("listed under `missing-media:`")
+            .hint("references to them are kept as written and nothing is packaged for them: add the files under `media/` and remove them from the list, or allow the lint (`lints: {media-not-in-source: allow}`)"),
+        );
+    }
     for (written, span) in declared.chain(referenced) {
         {
-            if by_written.contains_key(&written) {
+            if by_written.contains_key(&written) || not_in_source.contains(written.as_str()) {
                 continue;
             }
             let Some(file) = resolve_one(&base, &written, span, loaded, report) else {

@@ -3,6 +3,7 @@
 //! early, so one `flashdeck check` run shows every problem.
 
 mod cards;
+pub mod crowdanki;
 mod duplicates;
 pub mod limits;
 pub mod lints;
@@ -35,6 +36,7 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
     let mut diagnostics = Diagnostics::new();
     let mut report = |d: Diagnostic| diagnostics.push(d);
     cards::check(bank, &mut report);
+    crowdanki::check(bank, &mut report);
     limits::check(bank, &mut report);
     lints::check(bank, &mut report);
     let media = resolve_media(bank, &mut report);

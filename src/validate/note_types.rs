@@ -234,6 +234,7 @@ fn resolve(
         fields.push(NoteTypeField {
             name: name.to_string(),
             anki_id: id,
+            crowdanki: field.crowdanki.as_ref().map(|c| c.value.clone()),
         });
     }
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
@@ -385,6 +386,7 @@ fn resolve(
             front_parsed,
             back_parsed,
             anki_id: id,
+            crowdanki: template.crowdanki.as_ref().map(|c| c.value.clone()),
         });
     }
     let css = text_or_file(
@@ -439,6 +441,12 @@ fn resolve(
         anki_id: id,
         original_stock_kind: stock,
         original_id: original,
+        kind_written: def.kind.is_some(),
+        crowdanki_uuid: def
+            .crowdanki_uuid
+            .as_ref()
+            .map(|u| u.value.trim().to_string()),
+        crowdanki: def.crowdanki.as_ref().map(|c| c.value.clone()),
     })
 }
 

@@ -15,11 +15,26 @@ pub enum Format {
     Quiz,
     /// Self-contained print-ready HTML page: `<deck>.html`.
     Html,
+    /// CrowdAnki deck folder (not built by default): `<deck-id>/deck.json` and `<deck-id>/media/`.
+    #[value(name = "crowdanki")]
+    CrowdAnki,
 }
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
+        Format::Apkg,
+        Format::Quizlet,
+        Format::QuizletCsv,
+        Format::Markdown,
+        Format::Quiz,
+        Format::Html,
+        Format::CrowdAnki,
+    ];
+
+    /// What `build` writes without `--format`: every format but CrowdAnki's
+    /// folder (asked for by name, for decks shared the CrowdAnki way).
+    pub const DEFAULT: [Format; 6] = [
         Format::Apkg,
         Format::Quizlet,
         Format::QuizletCsv,
@@ -34,13 +49,14 @@ impl Format {
     /// .apkg, whose HTML it reuses, then the Markdown sheets, which share the
     /// page's handout Markdown. Each shared rendering is freed as soon as no
     /// writer after it needs it.
-    pub const BUILD_ORDER: [Format; 6] = [
+    pub const BUILD_ORDER: [Format; 7] = [
         Format::Quizlet,
         Format::QuizletCsv,
         Format::Apkg,
         Format::Html,
         Format::Markdown,
         Format::Quiz,
+        Format::CrowdAnki,
     ];
 
     /// The name used on the command line.
@@ -52,6 +68,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Quiz => "quiz",
             Format::Html => "html",
+            Format::CrowdAnki => "crowdanki",
         }
     }
 }

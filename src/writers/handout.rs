@@ -207,7 +207,15 @@ pub fn header(md: &mut String, deck: &Deck, kind: &str) {
     }
     let _ = writeln!(md, "{line}*\n");
     if let Some(description) = &deck.description {
-        let description = Side::Markdown(description.as_str().into()).sheet_text(deck);
+        let side = if deck.description_html {
+            // By packaged names, as an HTML side holds its media.
+            Side::Html(crate::markup::html_field_to_html(description, &|written| {
+                deck.media_name(written).map(str::to_string)
+            }))
+        } else {
+            Side::Markdown(description.as_str().into())
+        };
+        let description = side.sheet_text(deck);
         if !description.is_empty() {
             let _ = writeln!(md, "{}\n", description.to_markdown());
         }

@@ -103,7 +103,13 @@ impl Writer for HandoutHtmlWriter {
             let _ = writeln!(
                 html,
                 "<div class=\"description\">{}</div>",
-                render(description)
+                if deck.description_html {
+                    typeset(show_sounds(html_field_to_html(description, &|written| {
+                        deck.media_name(written).and_then(page_media)
+                    })))
+                } else {
+                    render(description)
+                }
             );
         }
         html.push_str("</header>\n");

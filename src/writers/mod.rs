@@ -16,6 +16,7 @@
 //! another writer also needs belongs in [`rendered`], made once per deck.
 
 pub mod apkg;
+pub mod crowdanki;
 pub mod format;
 pub mod handout;
 pub mod handout_html;
@@ -69,5 +70,6 @@ pub fn writer_for(format: Format, options: &WriterOptions) -> Box<dyn Writer> {
         Format::Markdown => Box::new(study_sheet::StudySheetWriter),
         Format::Quiz => Box::new(quiz_sheet::QuizSheetWriter),
         Format::Html => Box::new(handout_html::HandoutHtmlWriter),
+        Format::CrowdAnki => Box::new(crowdanki::CrowdAnkiWriter),
     }
 }

@@ -71,13 +71,24 @@ fn quizlet_separators_are_options_and_ambiguous_cards_are_located() {
     )
     .unwrap();
     let (status, _, stderr) = run(flashdeck(dir.path()).args([
-        "convert", "commas.txt", "--term-sep", ", ", "--out", "commas",
+        "convert",
+        "commas.txt",
+        "--term-sep",
+        ", ",
+        "--out",
+        "commas",
     ]));
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("3 notes"), "{stderr}");
-    assert!(stderr.contains("line 2: the card holds the term separator more than once"), "{stderr}");
+    assert!(
+        stderr.contains("line 2: the card holds the term separator more than once"),
+        "{stderr}"
+    );
     let bank = std::fs::read_to_string(dir.path().join("commas/commas.yaml")).unwrap();
-    assert!(bank.contains("question: two\n    answer: dos, zwei\n"), "{bank}");
+    assert!(
+        bank.contains("question: two\n    answer: dos, zwei\n"),
+        "{bank}"
+    );
     // A card without the separator cannot be split: refused where it is.
     std::fs::write(dir.path().join("bad.txt"), "one\tuno\ntwo dos\n").unwrap();
     let (status, _, stderr) =
@@ -97,19 +108,40 @@ fn quizlet_separators_are_options_and_ambiguous_cards_are_located() {
 #[test]
 fn a_sheet_without_a_header_row_keeps_its_first_card() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("words.tsv"), "hund\tdog\nkatze\tcat\nmaus\tmouse\n").unwrap();
+    std::fs::write(
+        dir.path().join("words.tsv"),
+        "hund\tdog\nkatze\tcat\nmaus\tmouse\n",
+    )
+    .unwrap();
     let (status, _, stderr) = run(flashdeck(dir.path()).args([
-        "convert", "words.tsv", "--columns", "question,answer", "--out", "auto",
+        "convert",
+        "words.tsv",
+        "--columns",
+        "question,answer",
+        "--out",
+        "auto",
     ]));
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("3 notes"), "{stderr}");
-    assert!(stderr.contains("read as a card (no header row)"), "{stderr}");
+    assert!(
+        stderr.contains("read as a card (no header row)"),
+        "{stderr}"
+    );
     let (status, _, stderr) = run(flashdeck(dir.path()).args([
-        "convert", "words.tsv", "--columns", "question,answer", "--header", "--out", "declared",
+        "convert",
+        "words.tsv",
+        "--columns",
+        "question,answer",
+        "--header",
+        "--out",
+        "declared",
     ]));
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("2 notes"), "{stderr}");
-    assert!(stderr.contains("line 1 (hund, dog) was taken as the header row"), "{stderr}");
+    assert!(
+        stderr.contains("line 1 (hund, dog) was taken as the header row"),
+        "{stderr}"
+    );
 }
 
 #[test]

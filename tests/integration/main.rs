@@ -10,6 +10,7 @@ mod anki_note_types;
 mod audit;
 mod card_style;
 mod cli;
+mod convert_crowdanki;
 mod convert_hostile;
 mod convert_roundtrip;
 mod convert_text;

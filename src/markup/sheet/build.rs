@@ -8,7 +8,6 @@
 //! a tree. Tags map to the tree's few constructs or to nothing (their text
 //! is kept); the text of `<script>`, `<style>` and the like is dropped.
 
-
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::tree::{Align, Block, Inline, MediaPath};
@@ -923,4 +922,3 @@ fn language_class(class: &str) -> Option<String> {
             .map(str::to_string)
     })
 }
-

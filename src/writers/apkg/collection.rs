@@ -325,13 +325,17 @@ fn decks_json(deck: &Deck, did: i64) -> Value {
         .description
         .as_deref()
         .map(|d| {
-            to_html(
-                d,
-                &HtmlOptions {
-                    media_url: &media_url,
-                    escape_braces: false,
-                },
-            )
+            if deck.description_html {
+                crate::markup::html_field_to_html(d, &media_url)
+            } else {
+                to_html(
+                    d,
+                    &HtmlOptions {
+                        media_url: &media_url,
+                        escape_braces: false,
+                    },
+                )
+            }
         })
         .unwrap_or_default();
     let mut decks = serde_json::Map::new();
