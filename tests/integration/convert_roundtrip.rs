@@ -6,7 +6,11 @@
 //! exported by Anki in the v3 and v2 layouts, converted, one card edited in
 //! the YAML, built, and imported back into that collection with default
 //! options: 0 new, 0 conflicting, exactly 1 updated, reviews untouched,
-//! every other note's fields byte-identical.
+//! every other note's fields byte-identical. Since issue 19 the deck also
+//! holds what real decks hold and Anki reads: a nested cloze, TeX braces at
+//! a deletion's end, an empty deletion, U+0008, what Anki's editor writes
+//! (`font`, `style`, `dir`, `lang`, `class`, tables, `ruby`), a template
+//! with a script, Persian/CJK/combining-mark fields, an Image Occlusion note.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -100,6 +104,33 @@ fn convert_edit_build_import(legacy: bool) {
     );
     assert_eq!(status, 0, "{stderr}");
 
+    // What a real deck holds and Anki reads: allowed by count, the scripted
+    // note type marked, and the other outputs right for it (issue 19).
+    let converted = std::fs::read_to_string(&bank).unwrap();
+    assert!(
+        converted.contains("  cloze-braces: allow  # 1 place\n"),
+        "{converted}"
+    );
+    assert!(
+        converted.contains("  cloze-empty: allow  # 1 place\n"),
+        "{converted}"
+    );
+    assert!(converted.contains("    scripts: true\n"), "{converted}");
+    let page = std::fs::read_to_string(work.path().join("out/lang.html")).unwrap();
+    assert!(
+        page.contains("[hidden area: rect at 10% left, 20% top]"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("imageOcclusion.setup"),
+        "a template's script on the page"
+    );
+    let quizlet = std::fs::read_to_string(work.path().join("out/lang.quizlet.txt")).unwrap();
+    assert!(
+        !quizlet.contains("image-occlusion") && !quizlet.contains('\u{8}'),
+        "{quizlet}"
+    );
+    assert!(quizlet.contains("bellchar"), "{quizlet}");
     let report = anki.import(&work.path().join("out/lang.apkg"));
     assert_eq!(count(&report, "new"), 0, "{}", report["log"]);
     assert_eq!(count(&report, "conflicting"), 0, "{}", report["log"]);

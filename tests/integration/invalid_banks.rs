@@ -19,6 +19,9 @@ const CASES: &[(&str, &str, usize, usize)] = &[
     ("cloze-django-tag.yaml", "cloze-braces", 8, 47),
     ("cloze-django-variable.yaml", "cloze-braces", 8, 35),
     ("cloze-unclosed.yaml", "cloze-unclosed", 8, 17),
+    // Issue 22: a missing `}` is named at the deletion's opening (it was
+    // `cloze-braces` at the next deletion, with help about Django syntax).
+    ("cloze-missing-brace.yaml", "cloze-unclosed", 8, 24),
     (
         "cloze-without-deletion.yaml",
         "cloze-without-deletion",
@@ -210,6 +213,11 @@ fn corpus_has_at_least_thirty_cases_and_every_file_is_listed() {
 
 #[test]
 fn check_reports_code_line_and_column_with_exit_status_1() {
+    // The unclosed deletion's help says what is likely missing.
+    let dir = corpus();
+    let (_, _, stderr) = run(flashdeck(dir.path()).args(["check", "cloze-missing-brace.yaml"]));
+    assert!(stderr.contains("missing `}}`?"), "{stderr}");
+    assert!(!stderr.contains("Django template syntax"), "{stderr}");
     let dir = corpus();
     let mut failures = Vec::new();
     for &(file, code, line, column) in CASES {
