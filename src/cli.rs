@@ -129,6 +129,9 @@ struct BankArgs {
     /// Warn about fields longer than this many characters.
     #[arg(long, value_name = "CHARS", default_value_t = Rules::default().max_field_chars)]
     max_field_chars: usize,
+    /// Warn about answers longer than this many words (`extra` is not counted).
+    #[arg(long, value_name = "WORDS", default_value_t = Rules::default().max_answer_words)]
+    max_answer_words: usize,
     /// Do not report this warning (e.g. near-duplicate-question); repeatable.
     /// Overrides the bank's `lints:` table.
     #[arg(long = "allow", value_name = "CODE")]
@@ -346,6 +349,7 @@ fn rules(args: &BankArgs) -> Result<Rules, String> {
     }
     Ok(Rules {
         max_field_chars: args.max_field_chars,
+        max_answer_words: args.max_answer_words,
         lint_levels,
         ..Rules::default()
     })

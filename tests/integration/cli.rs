@@ -1087,3 +1087,60 @@ fn quiet_and_verbose_are_global_options() {
     let (status, _, stderr) = run(flashdeck(dir.path()).args(["-q", "-v", "check", "small.yaml"]));
     assert_eq!(status, 2, "-q and -v conflict: {stderr}");
 }
+
+/// `long-answer`: an answer a student must produce of more than 60 words
+/// (`extra` not counted) is a warning, its level set like every lint.
+#[test]
+fn a_long_answer_is_a_warning_with_a_settable_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = |n: usize| {
+        (1..=n)
+            .map(|i| format!("word{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let bank = format!(
+        "deck:\n  id: long\n  name: Long\ncards:\n  - id: long-one\n    question: A long one?\n    answer: |\n      - **{}**\n  - id: just-right\n    question: Just right?\n    answer: {}\n    extra: {}\n  - id: long-cloze\n    type: cloze\n    text: \"One {{{{c1::{}}}}} and {{{{c2::two}}}}.\"\n  - id: long-type-in\n    type: type-in\n    question: Type it?\n    answer: {}\n",
+        words(61),
+        words(60),
+        words(200),
+        words(70),
+        words(65),
+    );
+    write(dir.path(), "long.yaml", &bank);
+    let (status, json) = check_json(dir.path(), &["long.yaml"]);
+    assert_eq!(status, 0, "{json}");
+    let found = fields_of(&json, &["code", "severity", "line", "message"]);
+    let places: Vec<[&str; 3]> = found.iter().map(|f| [&*f[0], &*f[1], &*f[2]]).collect();
+    assert_eq!(
+        places,
+        [
+            ["long-answer", "warning", "8"],
+            ["long-answer", "warning", "15"],
+            ["long-answer", "warning", "19"]
+        ],
+        "{json}"
+    );
+    assert!(found[0][3].contains("61 words"), "{json}");
+    assert!(found[1][3].contains("70 words"), "{json}");
+    let (status, json) = check_json(dir.path(), &["long.yaml", "--max-answer-words", "80"]);
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+    let (status, _) = check_json(dir.path(), &["long.yaml", "--deny", "long-answer"]);
+    assert_eq!(status, 1);
+    write(
+        dir.path(),
+        "long.yaml",
+        &bank.replace("cards:\n", "lints:\n  long-answer: allow\ncards:\n"),
+    );
+    let (status, json) = check_json(dir.path(), &["long.yaml"]);
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+}
+
+/// The banks shipped under `source/` check clean, warnings denied (the
+/// Django bank's answers stay gradable under `long-answer`).
+#[test]
+fn the_shipped_banks_check_clean_with_warnings_denied() {
+    let (status, _, stderr) = run(flashdeck(&repo()).args(["check", "--deny-warnings"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("0 errors and 0 warnings"), "{stderr}");
+}
