@@ -42,8 +42,13 @@ else
   manual "not root, and no sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-echo "install-print-deps: installing ${need[*]} with apt-get (for the print, browser and pandoc tests; about 200 MB)"
+echo "install-print-deps: missing ${need[*]} (for the print, browser and pandoc tests); asking apt-get what that takes"
 $SUDO apt-get update -qq
+# What apt-get is about to install, with its own download and disk sizes,
+# before anything is installed (a dry run answered "no"; it exits 1).
+plan=$($SUDO apt-get install --no-install-recommends --assume-no "${need[@]}" 2>&1 || true)
+printf '%s\n' "$plan" | grep -v -e '^Abort\.' -e '^Do you want to continue' -e '^Reading ' -e '^Building ' | sed 's/^/install-print-deps: /' || true
+echo "install-print-deps: installing them now"
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 command -v chromium >/dev/null || manual "apt-get ran, but chromium is still missing"
 command -v pdftotext >/dev/null || manual "apt-get ran, but pdftotext is still missing"

@@ -42,6 +42,9 @@ struct GlobalArgs {
     /// Print only errors.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Say more: `build` lists every file, changed or not; `check` every bank.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
     /// When to colour output: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -133,6 +136,9 @@ struct BankArgs {
     /// Warn about fields longer than this many characters.
     #[arg(long, value_name = "CHARS", default_value_t = Rules::default().max_field_chars)]
     max_field_chars: usize,
+    /// Warn about answers longer than this many words (`extra` is not counted).
+    #[arg(long, value_name = "WORDS", default_value_t = Rules::default().max_answer_words)]
+    max_answer_words: usize,
     /// Do not report this warning (e.g. near-duplicate-question); repeatable.
     /// Overrides the bank's `lints:` table.
     #[arg(long = "allow", value_name = "CODE")]
@@ -166,9 +172,10 @@ enum ReportFormat {
 struct BuildArgs {
     #[command(flatten)]
     banks: BankArgs,
-    /// Output folder.
-    #[arg(long, short, value_name = "DIR", default_value = "out")]
-    out: PathBuf,
+    /// Output folder (default: out/). A selection (`--tag`, `--exclude-tag`,
+    /// `--id`) needs one of its own, so it never replaces the full decks in out/.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Formats to write, comma-separated. Default: all.
     #[arg(
         long,
@@ -190,9 +197,6 @@ struct BuildArgs {
     /// Fail instead of updating a lock file (for CI).
     #[arg(long)]
     locked: bool,
-    /// Also list every file written, changed or not.
-    #[arg(short, long, conflicts_with = "quiet")]
-    verbose: bool,
     /// Quizlet: text between term and definition ("\t" = Tab, the default).
     #[arg(long, value_name = "SEP", default_value = "\\t")]
     quizlet_term_sep: String,
@@ -246,6 +250,7 @@ fn write_stdout(ui: &Ui, text: &str) -> Result<(), i32> {
 
 struct Ui {
     quiet: bool,
+    verbose: bool,
     color: bool,
 }
 
@@ -261,6 +266,7 @@ impl Ui {
         };
         Ui {
             quiet: args.quiet,
+            verbose: args.verbose,
             color,
         }
     }
@@ -350,6 +356,7 @@ fn rules(args: &BankArgs) -> Result<Rules, String> {
     }
     Ok(Rules {
         max_field_chars: args.max_field_chars,
+        max_answer_words: args.max_answer_words,
         lint_levels,
         ..Rules::default()
     })
@@ -365,6 +372,35 @@ fn bank_paths(ui: &Ui, args: &BankArgs) -> Option<Vec<PathBuf>> {
         ));
         eprintln!(
             "help: run flashdeck from the folder that holds source/, pass banks (`flashdeck check path/to/deck.yaml` or a folder), or start one with `flashdeck new source/my-deck.yaml`"
+        );
+        return None;
+    }
+    // `flashdeck check source/x.lock`: the lock beside a bank, not a bank.
+    if let Some(lock) = args
+        .banks
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "lock") && p.is_file())
+    {
+        let bank = ["yaml", "yml"]
+            .iter()
+            .map(|ext| lock.with_extension(ext))
+            .find(|p| p.is_file());
+        match &bank {
+            Some(bank) => ui.error(&format!(
+                "{} is a lock file, not a bank: `flashdeck build` keeps it beside the bank {} (each card's content hash and modification time)",
+                lock.display(),
+                bank.display()
+            )),
+            None => ui.error(&format!(
+                "{} is a lock file, not a bank: `flashdeck build` keeps it beside its bank, {} (not found)",
+                lock.display(),
+                lock.with_extension("yaml").display()
+            )),
+        }
+        let bank = bank.unwrap_or_else(|| lock.with_extension("yaml"));
+        eprintln!(
+            "help: pass the bank instead ({}): flashdeck reads its lock with it",
+            bank.display()
         );
         return None;
     }
@@ -455,6 +491,18 @@ fn run_check(ui: &Ui, args: CheckArgs) -> i32 {
                     summary_line(&report.diagnostics)
                 ));
             } else {
+                if ui.verbose {
+                    for bank in &report.banks {
+                        ui.status(
+                            "Checked",
+                            &format!(
+                                "{}: {}",
+                                bank.loaded.source.path().display(),
+                                plural(bank.loaded.bank.cards.len(), "card")
+                            ),
+                        );
+                    }
+                }
                 let cards: usize = report.banks.iter().map(|b| b.loaded.bank.cards.len()).sum();
                 ui.status(
                     "Checked",
@@ -491,6 +539,37 @@ fn unescape_separator(sep: &str) -> String {
 }
 
 fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
+    let filter = Filter {
+        tags: args.tags,
+        exclude_tags: args.exclude_tags,
+        ids: args.ids,
+    };
+    // A subset of the cards written into the default folder would replace
+    // the full decks people use with it.
+    if !filter.is_empty() && args.out.is_none() {
+        let selection: Vec<String> = [
+            ("--tag", &filter.tags),
+            ("--exclude-tag", &filter.exclude_tags),
+            ("--id", &filter.ids),
+        ]
+        .iter()
+        .flat_map(|(flag, values)| values.iter().map(move |v| format!("{flag} {v}")))
+        .collect();
+        ui.error(&format!(
+            "`{}` selects cards, and without `--out` the subset would replace the full decks in out/; nothing was written",
+            selection.join(" ")
+        ));
+        eprintln!(
+            "help: build a selection into a folder of its own, e.g. `--out dist/{}` (git ignores dist/)",
+            filter
+                .tags
+                .first()
+                .or(filter.ids.first())
+                .map_or("subset".to_string(), |t| crate::validate::suggest_slug(t))
+        );
+        return EXIT_INVALID;
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out"));
     let Some(banks) = bank_paths(ui, &args.banks) else {
         return EXIT_ERROR;
     };
@@ -509,17 +588,13 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
     }
     let options = BuildOptions {
         banks,
-        out_dir: args.out.clone(),
+        out_dir,
         formats: if args.format.is_empty() {
             Format::DEFAULT.to_vec()
         } else {
             args.format.clone()
         },
-        filter: Filter {
-            tags: args.tags,
-            exclude_tags: args.exclude_tags,
-            ids: args.ids,
-        },
+        filter,
         rules,
         deny_warnings: args.banks.deny_warnings,
         locked: args.locked,
@@ -568,7 +643,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
                         plural(deck.files.len(), "file")
                     ),
                 );
-                if args.verbose && !ui.quiet {
+                if ui.verbose && !ui.quiet {
                     for w in &deck.files {
                         match w {
                             Written::Changed(p) => ui.status("Wrote", &p.display().to_string()),
@@ -589,11 +664,36 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             ));
             exit_status(&report.diagnostics)
         }
-        Err(BuildFailure::LockOutdated(paths)) => {
-            for p in &paths {
+        Err(BuildFailure::LockOutdated(locks)) => {
+            /// Cards named before "and N more".
+            const NAMED: usize = 12;
+            for lock in &locks {
+                let mut cards: Vec<String> = lock
+                    .cards
+                    .iter()
+                    .take(NAMED)
+                    .map(|(id, change)| format!("`{id}` {}", change.as_str()))
+                    .collect();
+                if lock.cards.len() > NAMED {
+                    cards.push(format!("and {} more", lock.cards.len() - NAMED));
+                }
+                let note_types = "the note types' line (their templates or styling changed)";
+                let what = match (cards.is_empty(), lock.notetypes) {
+                    (true, _) => format!("{note_types} would change"),
+                    (false, false) => format!(
+                        "{} would change: {}",
+                        plural(lock.cards.len(), "card line"),
+                        cards.join(", ")
+                    ),
+                    (false, true) => format!(
+                        "{} would change: {}; and {note_types}",
+                        plural(lock.cards.len(), "card line"),
+                        cards.join(", ")
+                    ),
+                };
                 ui.error(&format!(
-                    "{} is out of date with its bank (--locked)",
-                    p.display()
+                    "{} is out of date with its bank (--locked): {what}",
+                    lock.path.display()
                 ));
             }
             eprintln!(
@@ -746,7 +846,7 @@ fn run_new(ui: &Ui, path: &Path) -> i32 {
         ));
         return EXIT_ERROR;
     }
-    match write_atomic(path, STARTER_BANK.as_bytes()) {
+    match write_atomic(path, starter_bank(path).as_bytes()) {
         Ok(_) => {
             ui.status(
                 "Created",
@@ -763,6 +863,72 @@ fn run_new(ui: &Ui, path: &Path) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// The starter bank for `path`: its deck id and name come from the file
+/// name (`source/german-verbs.yaml` → `german-verbs`, "German Verbs"), so two
+/// starters never share a deck id.
+fn starter_bank(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut id = crate::validate::suggest_slug(&stem);
+    if id.is_empty() {
+        id = "my-deck".to_string();
+    }
+    let words: Vec<String> = stem
+        .split(|c: char| c == '-' || c == '_' || c == '.' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars().filter(|c| !c.is_control());
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .filter(|w: &String| !w.is_empty())
+        .collect();
+    let name = if words.is_empty() {
+        "My Deck".to_string()
+    } else {
+        words.join(" ")
+    };
+    // Double-quoted YAML strings.
+    let quote = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+    let quoted = quote(&name);
+    let subdeck = quote(&format!("{name}::Verbs"));
+    // The value replaces the placeholder; the comment after it stays in its
+    // column while there is room.
+    let set = |line: &str, placeholder: &str, value: &str| -> String {
+        let Some((before, after)) = line.split_once(placeholder) else {
+            return line.to_string();
+        };
+        let rest = after.trim_start();
+        if rest.starts_with('#') {
+            let width = placeholder.len() + (after.len() - rest.len());
+            format!("{before}{value:<w$}{rest}", w = width.max(value.len() + 1))
+        } else {
+            format!("{before}{value}{after}")
+        }
+    };
+    let mut out = String::with_capacity(STARTER_BANK.len() + 64);
+    for line in STARTER_BANK.lines() {
+        let line = if line.starts_with("  id: my-deck") {
+            set(line, "my-deck", &id)
+        } else if line.starts_with("  name: \"My Deck\"") {
+            set(line, "\"My Deck\"", &quoted)
+        } else if line.starts_with("  tags: [my-deck]") {
+            line.replace("[my-deck]", &format!("[{id}]"))
+        } else if line.contains("deck: \"My Deck::Verbs\"") {
+            set(line, "\"My Deck::Verbs\"", &subdeck)
+        } else {
+            line.to_string()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

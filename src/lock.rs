@@ -34,6 +34,45 @@ pub struct Entry {
     pub card_type: Option<CardType>,
 }
 
+/// Why a lock file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockError {
+    /// Reading it failed (permissions, I/O).
+    Unreadable(String),
+    /// It was read, but is not a lock flashdeck can use.
+    Invalid(String),
+}
+
+impl std::fmt::Display for LockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LockError::Unreadable(message) | LockError::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+/// How a card's lock line changes in a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LockChange {
+    /// A card new to the lock.
+    Added,
+    /// Its content (hash, time or type) changed.
+    Changed,
+    /// A card that left the bank.
+    Removed,
+}
+
+impl LockChange {
+    /// `added`, `changed`, `removed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LockChange::Added => "added",
+            LockChange::Changed => "changed",
+            LockChange::Removed => "removed",
+        }
+    }
+}
+
 /// A bank's lock.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lock {
@@ -245,15 +284,45 @@ impl Lock {
     }
 
     /// Reads a lock; a missing file is an empty lock.
-    pub fn read(path: &Path) -> Result<Lock, String> {
+    pub fn read(path: &Path) -> Result<Lock, LockError> {
         let bytes = match crate::input::read_file(path, crate::input::MAX_LOCK_BYTES) {
             Ok(bytes) => bytes,
             Err(crate::input::ReadError::NotFound) => return Ok(Lock::default()),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e @ crate::input::ReadError::TooLarge { .. }) => {
+                return Err(LockError::Invalid(format!(
+                    "the lock file is too large: {e}"
+                )));
+            }
+            Err(e) => {
+                return Err(LockError::Unreadable(format!(
+                    "cannot read the lock file: {e}"
+                )));
+            }
         };
         let text = String::from_utf8(bytes)
-            .map_err(|_| format!("{}: the lock file is not UTF-8", path.display()))?;
-        Lock::parse(&text).map_err(|e| format!("{}: {e}; delete the file to start a new lock (Anki users will see every card as changed once)", path.display()))
+            .map_err(|_| LockError::Invalid("the lock file is not UTF-8".to_string()))?;
+        Lock::parse(&text)
+            .map_err(|e| LockError::Invalid(format!("the lock file is not usable: {e}")))
+    }
+
+    /// How each card's lock line would change from `self` to `new`:
+    /// `(card id, what)`, in id order.
+    pub fn changes(&self, new: &Lock) -> Vec<(String, LockChange)> {
+        let mut out = Vec::new();
+        for (id, entry) in &new.cards {
+            match self.cards.get(id) {
+                None => out.push((id.clone(), LockChange::Added)),
+                Some(old) if old != entry => out.push((id.clone(), LockChange::Changed)),
+                Some(_) => {}
+            }
+        }
+        for id in self.cards.keys() {
+            if !new.cards.contains_key(id) {
+                out.push((id.clone(), LockChange::Removed));
+            }
+        }
+        out.sort();
+        out
     }
 
     fn parse(text: &str) -> Result<Lock, String> {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::load_bank;
-use crate::lock::{Lock, lock_path};
+use crate::lock::{Lock, LockChange, LockError, lock_path};
 use crate::markup::Layout;
 use crate::model::LoadedBank;
 use crate::output::{Staged, Staging, Written, commit, remove_leftovers, stage};
@@ -28,6 +28,9 @@ pub struct CheckedBank {
     pub media: Vec<MediaFile>,
     /// Its own note types, resolved.
     pub note_types: Vec<crate::anki::note_type::NoteType>,
+    /// Its lock file as read (empty when there is none, or when it could
+    /// not be used: that is reported).
+    pub lock: Lock,
 }
 
 /// The result of checking banks.
@@ -113,6 +116,9 @@ fn check_banks(
         report.diagnostics.extend(validation.diagnostics);
         let media = validation.media;
         let note_types = validation.note_types;
+        // The lock, so that `check` reports what `build` would refuse.
+        let lock = read_lock(&loaded, &mut report.diagnostics);
+        timings.phase("lock");
         let deck_id = loaded.bank.deck.id.value.clone();
         if !deck_id.is_empty() {
             if let Some(first) = deck_ids.get(&deck_id) {
@@ -136,10 +142,54 @@ fn check_banks(
             loaded,
             media,
             note_types,
+            lock,
         });
     }
     report.diagnostics.sort();
     report
+}
+
+/// Reads the lock beside `loaded` and reports what a build would refuse
+/// about it: a lock that cannot be used, and cards whose type changed (Anki
+/// cannot change the type of a note it has imported).
+fn read_lock(loaded: &LoadedBank, diagnostics: &mut Diagnostics) -> Lock {
+    let lock_file = lock_path(loaded.source.path());
+    let lock = match Lock::read(&lock_file) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let (code, hint) = match &e {
+                LockError::Unreadable(_) => (Code::Unreadable, "check the file's permissions"),
+                LockError::Invalid(_) => (
+                    Code::InvalidLock,
+                    "restore it from version control, or delete it to start a new lock (Anki users will then see every card as changed once)",
+                ),
+            };
+            diagnostics.push(Diagnostic::for_file(code, &lock_file, e.to_string()).hint(hint));
+            return Lock::default();
+        }
+    };
+    let bank = &loaded.bank;
+    // Cards of the bank's own note types keep their identity by GUID and
+    // note type id; the lock records built-in types only.
+    let types = bank
+        .cards
+        .iter()
+        .filter(|c| c.resolved_note_type(bank.defaults.as_ref()).is_none())
+        .map(|c| {
+            (
+                c.id.value.as_str(),
+                c.resolved_type(bank.defaults.as_ref()),
+                c.id.span,
+            )
+        });
+    for (card_id, span, locked, now_type) in lock.type_changes(types) {
+        diagnostics.push(
+            Diagnostic::new(Code::CardTypeChanged, &loaded.source, span, format!("card `{card_id}` was a {} card and is now {}", locked.as_str(), now_type.as_str()))
+                .label("this card")
+                .hint(format!("Anki cannot change the type of a note it has imported: give the card a new id (users keep the old note), or keep its type; if the deck was never published, delete the card's line from {}", lock_file.display())),
+        );
+    }
+    lock
 }
 
 /// Every `*.yaml` / `*.yml` file under the given files and folders, sorted.
@@ -216,14 +266,25 @@ pub struct BuildOptions {
 pub enum BuildFailure {
     /// A bank is invalid (exit 1).
     Invalid(CheckReport),
-    /// `--locked` and a lock would change (exit 1).
-    LockOutdated(Vec<PathBuf>),
+    /// `--locked` and a lock would change (exit 1): each lock, the cards
+    /// whose lines would change, and whether the note types' line would.
+    LockOutdated(Vec<OutdatedLock>),
     /// Reading or writing failed (exit 2).
     Io(String),
     /// `--id` names no card, or the filters keep no card of a deck (exit 1):
     /// an empty deck would replace the outputs people use. Each problem with
     /// its code (`unknown-card-id`, `empty-selection`).
     Selection(Vec<(Code, String)>),
+}
+
+/// A lock that `build --locked` would have to change.
+pub struct OutdatedLock {
+    /// The lock file.
+    pub path: PathBuf,
+    /// Each card whose line would change, and how, in id order.
+    pub cards: Vec<(String, LockChange)>,
+    /// Whether the note types' line would change (styling, templates).
+    pub notetypes: bool,
 }
 
 /// One built deck.
@@ -258,6 +319,8 @@ struct Planned {
     staged: Vec<Staged>,
     /// The lock file's new text, when the lock changed.
     lock_text: Option<String>,
+    /// With `--locked`, what would change in the lock.
+    lock_changes: Option<OutdatedLock>,
 }
 
 /// Builds banks that passed [`check`] without errors (the caller shows the
@@ -295,34 +358,13 @@ pub fn build_with_progress(
     let now = crate::lock::now();
     let mut planned: Vec<Planned> = Vec::new();
     let mut quizlet_problems = Diagnostics::new();
-    let mut lock_problems = Diagnostics::new();
     let mut selection_problems = Vec::new();
     let mut named_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for checked in std::mem::take(&mut report.banks) {
         let LoadedBank { source, bank, .. } = checked.loaded;
         let path = source.path().to_path_buf();
-        let old_lock = Lock::read(&lock_path(&path)).map_err(BuildFailure::Io)?;
-        // Cards of the bank's own note types keep their identity by GUID
-        // and note type id; the lock records built-in types only.
-        let types = bank
-            .cards
-            .iter()
-            .filter(|c| c.resolved_note_type(bank.defaults.as_ref()).is_none())
-            .map(|c| {
-                (
-                    c.id.value.as_str(),
-                    c.resolved_type(bank.defaults.as_ref()),
-                    c.id.span,
-                )
-            });
-        for (card_id, span, locked, now_type) in old_lock.type_changes(types) {
-            report.sources.insert(path.clone(), source.clone());
-            lock_problems.push(
-                Diagnostic::new(Code::CardTypeChanged, &source, span, format!("card `{card_id}` was a {} card and is now {}", locked.as_str(), now_type.as_str()))
-                    .label("this card")
-                    .hint("Anki cannot change the type of a note it has imported: give the card a new id (users keep the old note), or keep its type; if the deck was never published, delete the card's line from the lock file"),
-            );
-        }
+        // Read, and its type changes reported, by the check.
+        let old_lock = checked.lock;
         // The bank's text (tens of MB for a large bank) is needed again only
         // to locate Quizlet problems, which are rare: it is read again then.
         drop(source);
@@ -343,6 +385,11 @@ pub fn build_with_progress(
             (lock, pairs)
         });
         let lock_text = (new_lock != old_lock).then(|| new_lock.to_text());
+        let lock_changes = (options.locked && lock_text.is_some()).then(|| OutdatedLock {
+            path: lock_path(&path),
+            cards: old_lock.changes(&new_lock),
+            notetypes: old_lock.notetypes != new_lock.notetypes,
+        });
         drop(old_lock);
         deck.stamp(&|id| new_lock.modified(id));
         let notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
@@ -449,6 +496,7 @@ pub fn build_with_progress(
             media: deck.media.len(),
             staged,
             lock_text,
+            lock_changes,
         });
     }
     for id in &options.filter.ids {
@@ -468,18 +516,16 @@ pub fn build_with_progress(
     if options.deny_warnings {
         quizlet_problems.deny_warnings();
     }
-    let failed = quizlet_problems.has_errors() || lock_problems.has_errors();
+    let failed = quizlet_problems.has_errors();
     report.diagnostics.extend(quizlet_problems);
-    report.diagnostics.extend(lock_problems);
     report.diagnostics.sort();
     if failed {
         return Err(BuildFailure::Invalid(report));
     }
     if options.locked {
-        let outdated: Vec<PathBuf> = planned
-            .iter()
-            .filter(|p| p.lock_text.is_some())
-            .map(|p| lock_path(&p.bank))
+        let outdated: Vec<OutdatedLock> = planned
+            .iter_mut()
+            .filter_map(|p| p.lock_changes.take())
             .collect();
         if !outdated.is_empty() {
             return Err(BuildFailure::LockOutdated(outdated));
@@ -512,12 +558,17 @@ pub fn build_with_progress(
             ))
         })?;
         let plan = &planned[index];
+        let mut files = written;
+        // The lock counts as one of the deck's files on every build, changed or not.
+        if plan.lock_text.is_none() {
+            files.push(Written::Unchanged(lock_path(&plan.bank)));
+        }
         decks.push(BuiltDeck {
             bank: plan.bank.clone(),
             deck_id: plan.deck_id.clone(),
             cards: plan.cards,
             media: plan.media,
-            files: written,
+            files,
         });
     }
     timings.phase("files written");

@@ -175,6 +175,9 @@ codes! {
     NearDuplicateQuestion = "near-duplicate-question", Warning;
     /// A field longer than is comfortable to study.
     LongField = "long-field", Warning;
+    /// An answer a student must produce (a card's `answer`, or what one cloze
+    /// number hides) longer than `--max-answer-words`; `extra` is not counted.
+    LongAnswer = "long-answer", Warning;
     /// A Quizlet term or definition longer than `--quizlet-max-chars` (written whole).
     QuizletLongField = "quizlet-long-field", Warning;
 }

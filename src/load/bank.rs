@@ -220,7 +220,7 @@ impl Reader<'_> {
         &mut self,
         node: &'n Node,
         what: &str,
-        allowed: &[&str],
+        allowed: &[&'n str],
     ) -> Option<HashMap<&'n str, &'n Node>> {
         let NodeKind::Map(entries) = &node.kind else {
             let example = format!("a mapping of `key: value` lines ({})", allowed.join(", "));
@@ -229,6 +229,13 @@ impl Reader<'_> {
         };
         let mut fields: HashMap<&str, &Node> = HashMap::new();
         let mut first_seen: HashMap<&str, Span> = HashMap::new();
+        let written: std::collections::HashSet<&str> = entries
+            .iter()
+            .filter_map(|(key, _)| match &key.kind {
+                NodeKind::Scalar(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
         for (key, value) in entries {
             let NodeKind::Scalar(name) = &key.kind else {
                 self.wrong_type(key, "a key", "text", "`name: value`");
@@ -256,7 +263,8 @@ impl Reader<'_> {
                     format!("unknown key `{name}` in {what}"),
                 )
                 .label("not a key flashdeck knows");
-                d = match did_you_mean(name, allowed) {
+                let best = did_you_mean(name, allowed);
+                d = match best {
                     Some(best) => d.hint(format!(
                         "did you mean `{best}`? the keys here are: {}",
                         allowed.join(", ")
@@ -264,6 +272,12 @@ impl Reader<'_> {
                     None => d.hint(format!("the keys allowed here are: {}", allowed.join(", "))),
                 };
                 self.push(d);
+                // The typo is the one problem: its value is read as the key
+                // it stands for (when that key is not written too), so the
+                // key is not reported missing as well.
+                if let Some(best) = best.filter(|b| !written.contains(b)) {
+                    fields.entry(best).or_insert(value);
+                }
                 continue;
             }
             fields.insert(name, value);

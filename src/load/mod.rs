@@ -184,21 +184,42 @@ fn syntax_diagnostic(source: &SourceFile, err: &yaml::YamlError) -> Diagnostic {
     }
     let at = source.offset_of(err.line, err.column);
     let end = (at + 1).min(source.text().len());
-    // `answer: ![x](media/x.png)`: a value starting with `!` is a YAML tag.
-    let tag_value = source
+    // The value on the error's line, when it is a `key: value` line: a value
+    // that starts with `!` or a backtick cannot be a plain YAML value.
+    let key_value = source
         .text()
         .lines()
         .nth(err.line.saturating_sub(1))
         .and_then(|line| line.split_once(": "))
-        .filter(|(_, value)| value.trim_start().starts_with('!'));
-    if let (Some(_), false) = (tag_value, err.limit) {
-        return Diagnostic::new(
+        .filter(|_| !err.limit);
+    let starts_with = |c: char| key_value.filter(|(_, value)| value.trim_start().starts_with(c));
+    let syntax = |label: Option<&str>, hint: String| {
+        let d = Diagnostic::new(
             Code::YamlSyntax,
             source,
             Span::new(at, end),
             format!("invalid YAML: {}", err.message),
-        )
-        .hint("a value that starts with `!` (like a Markdown image `![alt](media/x.png)`) is read as a YAML tag: quote it (`answer: \"![alt](media/x.png)\"`), or use a block scalar `|` with the text on the next line");
+        );
+        match label {
+            Some(label) => d.label(label),
+            None => d,
+        }
+        .hint(hint)
+    };
+    // `answer: ![x](media/x.png)`: a value starting with `!` is a YAML tag.
+    if starts_with('!').is_some() {
+        return syntax(None, "a value that starts with `!` (like a Markdown image `![alt](media/x.png)`) is read as a YAML tag: quote it (`answer: \"![alt](media/x.png)\"`), or use a block scalar `|` with the text on the next line".to_string());
+    }
+    // `question: `x` is what?`: Markdown code at the start of a value.
+    if let Some((key, value)) = starts_with('`') {
+        let key = key.trim_start().trim_start_matches("- ").trim();
+        let value = value.trim().replace('\\', "\\\\").replace('"', "\\\"");
+        return syntax(
+            Some("a backtick cannot start a plain YAML value"),
+            format!(
+                "a value that starts with `` ` `` (Markdown code) must be quoted in YAML: quote it (`` {key}: \"{value}\" ``), or use a block scalar `|` with the text on the next line"
+            ),
+        );
     }
     let (code, hint) = if err.limit {
         (

@@ -115,8 +115,8 @@ fn yaml_error(error: &serde_saphyr::Error) -> YamlError {
     let message = error.without_snippet().to_string();
     // The parser appends " at line L column C"; the diagnostic shows the place itself.
     let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
+        Some(i) => tidy_quotes(&message[..i]),
+        None => tidy_quotes(&message),
     };
     YamlError {
         limit: message.contains("budget") || message.contains("limit"),
@@ -124,6 +124,46 @@ fn yaml_error(error: &serde_saphyr::Error) -> YamlError {
         line: location.map_or(1, |l| l.line().max(1) as usize),
         column: location.map_or(1, |l| l.column().max(1) as usize),
     }
+}
+
+/// The parser quotes a character TeX-style (``unexpected character: `x'``),
+/// which reads as garbage when the character is itself a backtick
+/// (``unexpected character: ``'``): each such quote becomes a code span as
+/// the rest of flashdeck's messages write them (`` `x` ``, and `` ` `` for
+/// a backtick).
+fn tidy_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 4);
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        // The quoted text: at least one character (the first may be a
+        // backtick), short, no spaces, up to the closing `'`.
+        let first_len = after.chars().next().map_or(0, char::len_utf8);
+        let close = after
+            .get(first_len..)
+            .and_then(|tail| tail.find('\''))
+            .map(|i| i + first_len)
+            .filter(|&close| close <= 12 && !after[..close].contains(char::is_whitespace));
+        match close {
+            Some(close) => {
+                let quoted = &after[..close];
+                out.push_str(&rest[..open]);
+                if quoted.contains('`') {
+                    out.push_str(&format!("`` {quoted} ``"));
+                } else {
+                    out.push_str(&format!("`{quoted}`"));
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[..open + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    // "unexpected character: `x`" reads better without the colon.
+    out.replace("unexpected character: ", "unexpected character ")
 }
 
 fn to_node(raw: Spanned<RawNode>, source: &SourceFile) -> Node {
@@ -229,5 +269,33 @@ impl<'de> Visitor<'de> for RawVisitor {
             entries.push(entry);
         }
         Ok(RawNode::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy_quotes;
+
+    #[test]
+    fn tex_quotes_become_code_spans() {
+        assert_eq!(
+            tidy_quotes("unexpected character: ``'"),
+            "unexpected character `` ` ``"
+        );
+        assert_eq!(
+            tidy_quotes("unexpected character: `@'"),
+            "unexpected character `@`"
+        );
+        assert_eq!(
+            tidy_quotes("unexpected character: `\\t'"),
+            "unexpected character `\\t`"
+        );
+        // Other quoting, and lone backticks, are left alone.
+        assert_eq!(
+            tidy_quotes("did not find expected ',' or '}'"),
+            "did not find expected ',' or '}'"
+        );
+        assert_eq!(tidy_quotes("a ` alone"), "a ` alone");
+        assert_eq!(tidy_quotes("`"), "`");
     }
 }

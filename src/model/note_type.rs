@@ -39,6 +39,7 @@ pub struct NoteTypeDef {
     /// `standard` (default) or `cloze`.
     pub kind: Option<Located<NoteKind>>,
     /// The fields, in order: a name, or `{name, anki-id}`.
+    #[schemars(with = "Vec<FieldDefSchema>")]
     pub fields: Vec<FieldDef>,
     /// The card templates, in order (a cloze note type has exactly one).
     pub templates: Vec<TemplateDef>,
@@ -79,6 +80,18 @@ pub struct NoteTypeDef {
     /// Where the entry starts (not part of the format).
     #[schemars(skip)]
     pub span: Span,
+}
+
+/// A field of the note type: its name (`Word`), or `{name, anki-id}` to keep
+/// its Anki id. (The schema of one entry of `fields:`, as the loader reads it.)
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Only its schema is used.
+pub(crate) enum FieldDefSchema {
+    /// The field's name (`Word`).
+    Name(String),
+    /// `{name: Word, anki-id: 3360520230583135743}`.
+    WithId(FieldDef),
 }
 
 /// One field of a note type.

@@ -2,6 +2,7 @@
 //! written. Each rule module reports located [`Diagnostic`]s and never stops
 //! early, so one `flashdeck check` run shows every problem.
 
+mod answers;
 mod cards;
 pub mod crowdanki;
 mod duplicates;
@@ -43,6 +44,9 @@ pub fn validate(bank: &LoadedBank, rules: &Rules) -> Validation {
     let note_types = note_types::check(bank, &mut report);
     let levels = lints::levels(&bank.bank.lints, &rules.lint_levels);
     let allowed = |code| levels.get(&code) == Some(&crate::model::LintLevel::Allow);
+    if !allowed(crate::diagnostics::Code::LongAnswer) {
+        answers::check(bank, rules, &mut report);
+    }
     // A deck that allows both duplicate lints does not pay for the search.
     if !(allowed(crate::diagnostics::Code::DuplicateQuestion)
         && allowed(crate::diagnostics::Code::NearDuplicateQuestion))

@@ -26,6 +26,24 @@ fn positions(json_stdout: &str) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
+/// The named fields of each diagnostic of `check --format json` output, as
+/// text (numbers written out).
+fn fields_of(json: &serde_json::Value, keys: &[&str]) -> Vec<Vec<String>> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            keys.iter()
+                .map(|k| match &d[*k] {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 const TWO_CARDS: &str = "deck:\n  id: small\n  name: Small\ndefaults:\n  tags: [base]\ncards:\n  - id: one\n    topic: First topic\n    question: What is one?\n    answer: One.\n    tags: [orm::queries]\n  - id: two\n    question: What is two?\n    answer: Two.\n    tags: [advanced]\n";
 
 #[test]
@@ -108,32 +126,14 @@ fn starter_note_type_snippet_is_a_valid_bank() {
     let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "source/mine.yaml"]));
     assert_eq!(status, 0, "{stderr}");
     let starter = std::fs::read_to_string(dir.path().join("source/mine.yaml")).unwrap();
-    let mut out = String::new();
-    let mut inside = false;
-    for line in starter.lines() {
-        if line.starts_with("# >>> ") {
-            inside = true;
-            continue;
-        }
-        if line.starts_with("# <<< ") {
-            inside = false;
-            continue;
-        }
-        let line = if inside {
-            line.strip_prefix("# ").unwrap_or(line)
-        } else {
-            line
-        };
-        out.push_str(line);
-        out.push('\n');
-    }
+    let out = uncomment_starter(&starter);
     assert!(out.contains("\nnote-types:\n"), "{out}");
     std::fs::write(dir.path().join("source/mine.yaml"), &out).unwrap();
     let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "--deny-warnings"]));
     assert_eq!(status, 0, "{stderr}\n{out}");
     let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "--format", "quizlet"]));
     assert_eq!(status, 0, "{stderr}");
-    let quizlet = std::fs::read_to_string(dir.path().join("out/my-deck.quizlet.txt")).unwrap();
+    let quizlet = std::fs::read_to_string(dir.path().join("out/mine.quizlet.txt")).unwrap();
     assert!(quizlet.contains("hablar\tto speak\n"), "{quizlet}");
     assert!(quizlet.contains("to speak\thablar"), "{quizlet}");
 }
@@ -330,7 +330,7 @@ fn the_readme_filter_example_selects_cards() {
 }
 
 #[test]
-fn friendly_errors_for_a_missing_source_folder_and_an_unquoted_image() {
+fn friendly_errors_for_a_missing_source_folder_and_unquoted_images_or_code() {
     let dir = tempfile::tempdir().unwrap();
     let (status, _, stderr) = run(flashdeck(dir.path()).arg("check"));
     assert_eq!(status, 2);
@@ -350,8 +350,24 @@ fn friendly_errors_for_a_missing_source_folder_and_an_unquoted_image() {
         stderr.contains("b.yaml:7:13") && stderr.contains("quote it"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "-v", "b.yaml"]));
-    assert_eq!(status, 2, "-v is for build only: {stderr}");
+    // A value starting with a backtick (Markdown code): the backtick is
+    // quoted readably (it was ``unexpected character: ``'``), with the fix.
+    write(
+        dir.path(),
+        "bt.yaml",
+        "deck:\n  id: t\n  name: T\ncards:\n  - id: a\n    question: `x` is what?\n    answer: This.\n",
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "bt.yaml"]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[yaml-syntax]: invalid YAML: unexpected character `` ` ``")
+            && !stderr.contains("``'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bt.yaml:6:15") && stderr.contains("question: \"`x` is what?\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -765,4 +781,366 @@ fn an_unwritable_standard_output_is_an_error_not_a_panic() {
         stderr.contains("cannot write to standard output"),
         "{stderr}"
     );
+}
+
+/// The JSON Schema editors use accepts what the loader accepts: every bank
+/// under `source/`, every YAML example of the README, and the starter bank
+/// with its commented blocks uncommented (issue 22: `fields: [Word, Meaning,
+/// Audio]` was rejected by the schema).
+#[test]
+fn the_schema_accepts_every_bank_and_example() {
+    let schema_path = repo().join("schema/bank.schema.json");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let index = compiler
+        .compile(schema_path.to_str().unwrap(), &mut schemas)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let mut failures = Vec::new();
+    let mut validate = |name: String, yaml: &str| {
+        let value: serde_json::Value = serde_saphyr::from_str(yaml)
+            .unwrap_or_else(|e| panic!("{name} is not YAML: {e}\n{yaml}"));
+        if let Err(e) = schemas.validate(&value, index) {
+            failures.push(format!("{name}: {e}"));
+        }
+    };
+    let mut banks = 0;
+    for file in files_below(&repo().join("source")) {
+        if file.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            let text = std::fs::read_to_string(repo().join("source").join(&file)).unwrap();
+            validate(format!("source/{}", file.display()), &text);
+            banks += 1;
+        }
+    }
+    assert!(banks >= 3, "{banks} banks under source/");
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut examples = 0;
+    let mut lines = readme.lines().enumerate();
+    while let Some((start, line)) = lines.next() {
+        if line.trim() != "```yaml" {
+            continue;
+        }
+        let block: Vec<&str> = lines
+            .by_ref()
+            .map(|(_, l)| l)
+            .take_while(|l| l.trim() != "```")
+            .collect();
+        let mut yaml = block.join("\n");
+        // A fragment that shows one section gets the deck every bank needs.
+        if !yaml.lines().any(|l| l.starts_with("deck:")) {
+            yaml = format!("deck:\n  id: example\n  name: Example\n{yaml}");
+        }
+        validate(format!("README.md:{}", start + 1), &yaml);
+        examples += 1;
+    }
+    assert!(examples >= 2, "{examples} YAML examples in the README");
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "source/mine.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    let starter = std::fs::read_to_string(dir.path().join("source/mine.yaml")).unwrap();
+    validate("the starter bank".into(), &starter);
+    validate(
+        "the starter bank, uncommented".into(),
+        &uncomment_starter(&starter),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The starter bank with its `# >>>` … `# <<<` blocks uncommented.
+fn uncomment_starter(starter: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in starter.lines() {
+        if line.starts_with("# >>> ") {
+            inside = true;
+            continue;
+        }
+        if line.starts_with("# <<< ") {
+            inside = false;
+            continue;
+        }
+        let line = if inside {
+            line.strip_prefix("# ").unwrap_or(line)
+        } else {
+            line
+        };
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A selection (`--tag`, `--exclude-tag`, `--id`) without `--out` would
+/// replace the full decks in `out/` with a subset: refused, nothing written.
+#[test]
+fn a_selection_without_out_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("source")).unwrap();
+    write(&dir.path().join("source"), "small.yaml", TWO_CARDS);
+    let (status, _, stderr) = run(flashdeck(dir.path()).arg("build"));
+    assert_eq!(status, 0, "{stderr}");
+    let full = file_contents(&dir.path().join("out"));
+    let lock = std::fs::read(dir.path().join("source/small.lock")).unwrap();
+    // An edit, so that a build would change the lock too.
+    write(
+        &dir.path().join("source"),
+        "small.yaml",
+        &TWO_CARDS.replace("answer: One.", "answer: One, edited."),
+    );
+    for args in [
+        &["build", "source/small.yaml", "--tag", "orm"][..],
+        &["build", "--exclude-tag", "advanced"][..],
+        &["build", "--id", "one", "--format", "quizlet"][..],
+        &["-q", "build", "--tag", "topic::first-topic"][..],
+    ] {
+        let (status, _, stderr) = run(flashdeck(dir.path()).args(args));
+        assert_eq!(status, 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--out") && stderr.contains("nothing was written"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            file_contents(&dir.path().join("out")),
+            full,
+            "{args:?} changed out/"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("source/small.lock")).unwrap(),
+            lock,
+            "{args:?} changed the lock"
+        );
+    }
+    // With `--out` the same selection builds, beside the full decks.
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["build", "--tag", "orm", "--out", "dist/orm"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(file_contents(&dir.path().join("out")), full);
+}
+
+/// `flashdeck new source/german.yaml` names the deck after the file, so two
+/// starter banks check together; the topic's tag is shown as it is made.
+#[test]
+fn new_names_the_deck_after_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in ["source/german.yaml", "source/spanish_verbs.yaml"] {
+        let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", path]));
+        assert_eq!(status, 0, "{stderr}");
+    }
+    let german = std::fs::read_to_string(dir.path().join("source/german.yaml")).unwrap();
+    assert!(german.contains("\n  id: german "), "{german}");
+    assert!(german.contains("\n  name: \"German\" "), "{german}");
+    assert!(german.contains("tags: [german]"), "{german}");
+    assert!(german.contains("topic::basics"), "{german}");
+    assert!(!german.contains("tag (Basics)"), "{german}");
+    let spanish = std::fs::read_to_string(dir.path().join("source/spanish_verbs.yaml")).unwrap();
+    assert!(spanish.contains("\n  id: spanish-verbs "), "{spanish}");
+    assert!(
+        spanish.contains("\n  name: \"Spanish Verbs\" "),
+        "{spanish}"
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "--deny-warnings"]));
+    assert_eq!(status, 0, "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["build", "--format", "apkg"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(dir.path().join("out/german.apkg").exists());
+    assert!(dir.path().join("out/spanish-verbs.apkg").exists());
+    // The uncommented snippet names a subdeck of this deck.
+    assert!(
+        uncomment_starter(&german).contains("deck: \"German::Verbs\""),
+        "{german}"
+    );
+    // A name that gives no slug still gives a valid bank.
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["new", "other/ünïcødé.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["check", "--deny-warnings", "other/ünïcødé.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+}
+
+/// `check` reads the lock, so it reports what `build` would refuse; `build
+/// --locked` names the cards whose lock lines would change.
+#[test]
+fn check_reports_what_build_refuses_and_locked_names_the_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "small.yaml"])).0,
+        0
+    );
+    write(
+        dir.path(),
+        "small.yaml",
+        &TWO_CARDS.replace("  - id: two\n", "  - id: two\n    type: reversed\n"),
+    );
+    let (status, stdout) = check_json(dir.path(), &["small.yaml"]);
+    assert_eq!(status, 1, "{stdout}");
+    let codes: Vec<(String, u64, u64)> = positions(&stdout.to_string());
+    assert_eq!(
+        codes,
+        vec![("card-type-changed".to_string(), 12, 9)],
+        "{stdout}"
+    );
+    // --locked: which cards, and how.
+    let edited = format!(
+        "{}  - id: three\n    question: What is three?\n    answer: Three.\n",
+        TWO_CARDS
+            .replace("answer: One.", "answer: One, edited.")
+            .replace(
+                "  - id: two\n    question: What is two?\n    answer: Two.\n    tags: [advanced]\n",
+                ""
+            )
+    );
+    write(dir.path(), "small.yaml", &edited);
+    let (status, _, stderr) =
+        run(flashdeck(dir.path()).args(["build", "small.yaml", "--locked", "--out", "o"]));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("small.lock is out of date"), "{stderr}");
+    for needle in ["`one` changed", "`three` added", "`two` removed"] {
+        assert!(stderr.contains(needle), "lacks {needle}: {stderr}");
+    }
+    assert!(files_below(&dir.path().join("o")).is_empty());
+}
+
+/// A typo in a key is reported once, as the typo (with its did-you-mean),
+/// not also as the field it leaves missing.
+#[test]
+fn a_key_typo_is_reported_once_as_the_typo() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "typo.yaml",
+        "deck:\n  id: t\n  name: T\ncards:\n  - id: a\n    qustion: What?\n    answer: This.\n  - id: b\n    question: Other?\n    answr: That.\n  - id: c\n    type: cloze\n    txt: A {{c1::gap}}.\n",
+    );
+    let (status, json) = check_json(dir.path(), &["typo.yaml"]);
+    assert_eq!(status, 1, "{json}");
+    let found = fields_of(&json, &["code", "line", "hint"]);
+    let codes: Vec<[&str; 2]> = found.iter().map(|f| [&*f[0], &*f[1]]).collect();
+    assert_eq!(
+        codes,
+        [
+            ["unknown-key", "6"],
+            ["unknown-key", "10"],
+            ["unknown-key", "13"]
+        ],
+        "{json}"
+    );
+    for (f, key) in found.iter().zip(["question", "answer", "text"]) {
+        assert!(
+            f[2].starts_with(&format!("did you mean `{key}`?")),
+            "{}",
+            f[2]
+        );
+    }
+}
+
+/// A lock file given to `check` is named as a lock file, with its bank.
+#[test]
+fn checking_a_lock_file_says_so_and_names_its_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    assert_eq!(
+        run(flashdeck(dir.path()).args(["build", "small.yaml", "--out", "o"])).0,
+        0
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "small.lock"]));
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("small.lock is a lock file") && stderr.contains("small.yaml"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("deck:"), "{stderr}");
+    assert_eq!(stderr.matches("error").count(), 1, "one error: {stderr}");
+}
+
+/// The build summary counts the same files on a first build and a rebuild:
+/// the lock is one of them either way.
+#[test]
+fn the_build_summary_counts_files_the_same_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    let (status, _, first) = run(flashdeck(dir.path()).args(["build", "small.yaml"]));
+    assert_eq!(status, 0, "{first}");
+    assert!(first.contains("7 files (7 changed)"), "{first}");
+    let (status, _, again) = run(flashdeck(dir.path()).args(["build", "small.yaml", "-v"]));
+    assert_eq!(status, 0, "{again}");
+    assert!(again.contains("7 files (0 changed)"), "{again}");
+    assert!(again.contains("Unchanged small.lock"), "{again}");
+}
+
+/// `-q` and `-v` are global: before or after the command, for `check` too.
+#[test]
+fn quiet_and_verbose_are_global_options() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.yaml", TWO_CARDS);
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "-v", "small.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("Checked small.yaml: 2 cards"), "{stderr}");
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["-v", "build", "small.yaml"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains("Unchanged") || stderr.contains("Wrote"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["-q", "build", "small.yaml"]));
+    assert_eq!((status, stderr.as_str()), (0, ""));
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["check", "small.yaml", "-q"]));
+    assert_eq!((status, stderr.as_str()), (0, ""));
+    let (status, _, stderr) = run(flashdeck(dir.path()).args(["-q", "-v", "check", "small.yaml"]));
+    assert_eq!(status, 2, "-q and -v conflict: {stderr}");
+}
+
+/// `long-answer`: an answer a student must produce of more than 60 words
+/// (`extra` not counted) is a warning, its level set like every lint.
+#[test]
+fn a_long_answer_is_a_warning_with_a_settable_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = |n: usize| {
+        (1..=n)
+            .map(|i| format!("word{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let bank = format!(
+        "deck:\n  id: long\n  name: Long\ncards:\n  - id: long-one\n    question: A long one?\n    answer: |\n      - **{}**\n  - id: just-right\n    question: Just right?\n    answer: {}\n    extra: {}\n  - id: long-cloze\n    type: cloze\n    text: \"One {{{{c1::{}}}}} and {{{{c2::two}}}}.\"\n  - id: long-type-in\n    type: type-in\n    question: Type it?\n    answer: {}\n",
+        words(61),
+        words(60),
+        words(200),
+        words(70),
+        words(65),
+    );
+    write(dir.path(), "long.yaml", &bank);
+    let (status, json) = check_json(dir.path(), &["long.yaml"]);
+    assert_eq!(status, 0, "{json}");
+    let found = fields_of(&json, &["code", "severity", "line", "message"]);
+    let places: Vec<[&str; 3]> = found.iter().map(|f| [&*f[0], &*f[1], &*f[2]]).collect();
+    assert_eq!(
+        places,
+        [
+            ["long-answer", "warning", "8"],
+            ["long-answer", "warning", "15"],
+            ["long-answer", "warning", "19"]
+        ],
+        "{json}"
+    );
+    assert!(found[0][3].contains("61 words"), "{json}");
+    assert!(found[1][3].contains("70 words"), "{json}");
+    let (status, json) = check_json(dir.path(), &["long.yaml", "--max-answer-words", "80"]);
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+    let (status, _) = check_json(dir.path(), &["long.yaml", "--deny", "long-answer"]);
+    assert_eq!(status, 1);
+    write(
+        dir.path(),
+        "long.yaml",
+        &bank.replace("cards:\n", "lints:\n  long-answer: allow\ncards:\n"),
+    );
+    let (status, json) = check_json(dir.path(), &["long.yaml"]);
+    assert_eq!((status, json["warnings"].as_u64()), (0, Some(0)), "{json}");
+}
+
+/// The banks shipped under `source/` check clean, warnings denied (the
+/// Django bank's answers stay gradable under `long-answer`).
+#[test]
+fn the_shipped_banks_check_clean_with_warnings_denied() {
+    let (status, _, stderr) = run(flashdeck(&repo()).args(["check", "--deny-warnings"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("0 errors and 0 warnings"), "{stderr}");
 }

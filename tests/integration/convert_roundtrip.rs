@@ -187,7 +187,7 @@ fn a_flashdeck_package_converts_into_the_same_notes() {
             col.as_os_str(),
         ],
     );
-    assert_eq!(count(&first, "new"), 50, "{}", first["log"]);
+    assert_eq!(count(&first, "new"), 73, "{}", first["log"]);
     let work = tempfile::tempdir().unwrap();
     let (status, stderr) = flashdeck(
         work.path(),
@@ -228,7 +228,7 @@ fn a_flashdeck_package_converts_into_the_same_notes() {
     assert_eq!(count(&again, "new"), 0, "{}", again["log"]);
     assert_eq!(count(&again, "updated"), 0, "{}", again["log"]);
     assert_eq!(count(&again, "conflicting"), 0, "{}", again["log"]);
-    assert_eq!(count(&again, "duplicate"), 50, "{}", again["log"]);
+    assert_eq!(count(&again, "duplicate"), 73, "{}", again["log"]);
 }
 
 /// Anki's "Notes in Plain Text" export converts into a bank that checks and

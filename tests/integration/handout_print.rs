@@ -56,7 +56,7 @@ const BLANK: char = '\u{E010}';
 
 #[test]
 fn django_interview_prints_cleanly() {
-    print_and_check("source/django-interview.yaml", &[], "django-interview", 50);
+    print_and_check("source/django-interview.yaml", &[], "django-interview", 73);
 }
 
 #[test]

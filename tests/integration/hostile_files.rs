@@ -205,9 +205,11 @@ fn a_lock_time_out_of_range_is_refused_not_wrapped() {
     .unwrap();
     let before = file_contents(&out);
     let (status, stderr) = build_small(dir.path(), &out);
-    assert_eq!(status, 2, "{stderr}");
+    assert_eq!(status, 1, "{stderr}");
     assert!(
-        stderr.contains("small.lock") && stderr.contains("bad entry"),
+        stderr.contains("error[invalid-lock]")
+            && stderr.contains("small.lock")
+            && stderr.contains("bad entry"),
         "{stderr}"
     );
     assert_eq!(

@@ -25,4 +25,5 @@ mod msrv;
 mod out_is_current;
 mod pandoc_routes;
 mod quizlet;
+mod setup_scripts;
 mod sheet_renderers;
