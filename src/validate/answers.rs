@@ -26,13 +26,12 @@ pub(super) fn check(loaded: &LoadedBank, rules: &Rules, report: &mut dyn FnMut(D
             let Some(text) = card.text.as_ref().filter(|t| may_be_long(&t.value)) else {
                 continue;
             };
-            // Malformed deletions are reported by the cloze rules.
-            let Ok(deletions) = cloze::parse(&text.value) else {
-                continue;
-            };
+            // Deletions as Anki reads them, nested ones too (a nested one
+            // is hidden on its own card).
+            let nodes = cloze::parse_nodes(&text.value);
             let mut hidden: BTreeMap<u32, usize> = BTreeMap::new();
-            for deletion in &deletions {
-                let words = word_count(&deletion.answer);
+            for deletion in cloze::all_deletions(&nodes) {
+                let words = word_count(&deletion.answer(&text.value));
                 for &number in &deletion.numbers {
                     *hidden.entry(number).or_default() += words;
                 }
