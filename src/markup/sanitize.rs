@@ -357,6 +357,23 @@ fn is_closed(html: &str) -> bool {
     if !html.contains(['<', '&']) {
         return true;
     }
+    // A `<` that opens nothing is text to a browser, until a neighbour
+    // makes it a tag: a field ending in `<` before one starting
+    // `img onerror=…>`. Kept as written only when every `<` opens a tag,
+    // an end tag or a comment (the sanitizer writes the others `&lt;`).
+    let bytes = html.as_bytes();
+    let opens = |at: usize| {
+        bytes
+            .get(at + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'))
+    };
+    if bytes
+        .iter()
+        .enumerate()
+        .any(|(at, b)| *b == b'<' && !opens(at))
+    {
+        return false;
+    }
     let alone = tokenize(html);
     let probe = tokenize(PROBE);
     let after: Vec<_> = alone.iter().chain(&probe).cloned().collect();
@@ -608,7 +625,10 @@ mod tests {
         ] {
             let out = field_for_anki(open, &|h| h.to_string(), &|h| h.to_string());
             assert_ne!(out, open, "{open}");
-            assert!(!out.contains("onerror"), "{open} → {out}");
+            assert!(
+                !out.contains("onerror") && !out.contains("<\""),
+                "{open} → {out}"
+            );
         }
         for (html, gone) in active {
             assert!(!field_is_clean(html), "{html}");
