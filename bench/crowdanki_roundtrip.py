@@ -3,8 +3,8 @@
 with `--format crowdanki`, and compare the `deck.json` built with the input
 as JSON values (key order aside) and the media files byte for byte.
 
-    python3 scripts/crowdanki_roundtrip.py DIR [DIR ...]
-    python3 scripts/crowdanki_roundtrip.py --each PARENT   (every deck folder in PARENT)
+    python3 bench/crowdanki_roundtrip.py DIR [DIR ...]
+    python3 bench/crowdanki_roundtrip.py --each PARENT   (every deck folder in PARENT)
 
 Prints a table (deck, notes, converted, deck.json equal, media equal) and,
 under it, the first differences of each deck that is not equal. Exits 1 when

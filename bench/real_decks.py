@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Try flashdeck on Anki packages other people made (issue 19's table).
 
-    target/anki-venv/bin/python scripts/real_decks.py DECK.apkg [DECK.apkg …]
+    target/anki-venv/bin/python bench/real_decks.py DECK.apkg [DECK.apkg …]
 
 For each package: convert it into a bank, build the bank, import the original
 into a fresh collection with real Anki, import the rebuilt package over it

@@ -96,7 +96,16 @@ impl FieldValue {
     }
 }
 
+/// Anki's "original stock kind" of Image Occlusion note types (Anki 23.10+):
+/// cloze note types whose masks are deletions of their Occlusion field.
+pub const IMAGE_OCCLUSION: i64 = 6;
+
 impl NoteType {
+    /// Whether it is Anki's Image Occlusion note type (or a copy of it).
+    pub fn is_image_occlusion(&self) -> bool {
+        self.original_stock_kind == Some(IMAGE_OCCLUSION)
+    }
+
     /// Whether notes of this type get one card per cloze number.
     pub fn is_cloze(&self) -> bool {
         self.kind == NoteKind::Cloze

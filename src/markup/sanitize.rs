@@ -475,9 +475,15 @@ pub fn removed_by_sanitizing(html: &str) -> Vec<String> {
         rest = &after[end.min(after.len())..];
     }
     if removed.is_empty() {
-        // A value went, not a whole attribute: a script URL, a remote
-        // `src`, or a `style` declaration that loads or overlays.
-        removed.push("an active attribute value (a script URL, a remote load, or `style` that loads or overlays)".to_string());
+        removed.push(if is_closed(html) {
+            // A value went, not a whole attribute: a script URL, a remote
+            // `src`, or a `style` declaration that loads or overlays.
+            "an active attribute value (a script URL, a remote load, or `style` that loads or overlays)".to_string()
+        } else {
+            // Nothing went, but the field is not kept as written: a
+            // neighbour could make a tag of it.
+            "nothing, but a `<` that opens no tag, or a tag or comment left open, is written `&lt;` or closed".to_string()
+        });
     }
     removed
 }
@@ -630,6 +636,7 @@ mod tests {
                 "{open} → {out}"
             );
         }
+        assert!(removed_by_sanitizing("a < b")[0].starts_with("nothing, but a `<`"));
         for (html, gone) in active {
             assert!(!field_is_clean(html), "{html}");
             let out = field_for_anki(html, &|h| h.to_string(), &|h| h.to_string());

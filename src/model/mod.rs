@@ -15,6 +15,16 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 
 pub use json::Json;
+
+/// Characters no output carries safely: C0 controls other than tab and line
+/// breaks, DEL, C1 controls (U+0085 among them), and the Unicode line and
+/// paragraph separators. They reach outputs invisibly and break them: a NUL
+/// in SQLite text, U+2028 or a form feed as a line break inside a Quizlet
+/// card, a vertical tab in a Markdown heading. A bank refuses them
+/// (`control-character`) unless it allows them, as a deck from Anki may.
+pub fn is_invisible_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
 pub use located::Located;
 pub use note_type::{FieldDef, NoteField, NoteKind, NoteTypeDef, TemplateDeck, TemplateDef};
 

@@ -11,10 +11,6 @@ use super::protobuf;
 use super::{Converted, ConvertedNote, ConvertedNoteType, NoteTypeRef, ReadError};
 use crate::model::NoteKind;
 
-/// Anki's "original stock kind" of Image Occlusion note types: cloze note
-/// types whose masks are deletions of their Occlusion field (Anki 23.10+).
-const IMAGE_OCCLUSION: i64 = 6;
-
 fn not_a_collection(why: impl std::fmt::Display) -> ReadError {
     ReadError::new(
         format!("the package's database is not an Anki collection ({why})"),
@@ -357,7 +353,7 @@ fn read_notes(
             continue;
         };
         let note_type = &note_types[nt].note_type;
-        if note_type.original_stock_kind == Some(IMAGE_OCCLUSION) {
+        if note_type.original_stock_kind == Some(crate::anki::note_type::IMAGE_OCCLUSION) {
             image_occlusion += 1;
         }
         let mut values: Vec<String> = fields.split('\x1f').map(str::to_string).collect();

@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::input::human;
-use crate::model::{LoadedBank, Located};
+use crate::model::{LoadedBank, Located, is_invisible_control};
 use crate::source::Span;
 
 /// The longest deck or card id, in bytes: the deck id names output files
@@ -23,15 +23,6 @@ pub const MAX_EXPANSION: usize = 2;
 /// Extra room for small banks: 1 MiB.
 pub const EXPANSION_SLACK: usize = 1 << 20;
 
-/// Characters refused anywhere in a bank: C0 controls other than tab and
-/// line breaks, DEL, C1 controls (U+0085 among them), and the Unicode line and
-/// paragraph separators. They reach outputs invisibly and break them: a NUL
-/// in SQLite text, U+2028 or a form feed as a line break inside a Quizlet
-/// card, a vertical tab in a Markdown heading.
-fn forbidden(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
-}
-
 /// Runs the checks of this module.
 pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
     let source = &loaded.source;
@@ -42,7 +33,7 @@ pub(super) fn check(loaded: &LoadedBank, report: &mut dyn FnMut(Diagnostic)) {
         let bad = value
             .value
             .char_indices()
-            .find(|&(_, c)| forbidden(c) || (single_line && c.is_control()));
+            .find(|&(_, c)| is_invisible_control(c) || (single_line && c.is_control()));
         if let Some((_, c)) = bad {
             report(
                 Diagnostic::new(

@@ -40,19 +40,14 @@ pub fn pairs(deck: &Deck, layout: Layout) -> Vec<Pair> {
         .collect()
 }
 
-/// Anki's "original stock kind" of Image Occlusion note types.
-const IMAGE_OCCLUSION: i64 = 6;
-
 /// `text` without the control characters a deck from Anki may hold (a
 /// bank allows them with `control-character: allow`): invisible, and a
 /// U+2028 would end a Quizlet card early. Tabs and line breaks are the
 /// layout's own.
 fn without_controls(text: String) -> String {
-    let control = |c: char| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
-    };
-    if text.contains(control) {
-        text.chars().filter(|c| !control(*c)).collect()
+    use crate::model::is_invisible_control;
+    if text.contains(is_invisible_control) {
+        text.chars().filter(|c| !is_invisible_control(*c)).collect()
     } else {
         text
     }
@@ -71,7 +66,7 @@ fn card_pairs(deck: &Deck, card: &DeckCard, layout: Layout) -> Vec<Pair> {
     {
         // Image Occlusion masks hide parts of a picture: Quizlet's text
         // cannot (convert's report says so).
-        if note_type.original_stock_kind == Some(IMAGE_OCCLUSION) {
+        if note_type.is_image_occlusion() {
             return Vec::new();
         }
         // A card of the bank's own note type: each card Anki would
