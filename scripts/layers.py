@@ -26,7 +26,7 @@ LAYERS = [
     ['lock'],
     ['writers', 'read'],
     ['output'],
-    ['pipeline', 'convert'],
+    ['pipeline', 'built_notes', 'restore', 'pull', 'convert'],
     ['cli'],
     ['lib', 'main', 'testing'],
 ]

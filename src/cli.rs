@@ -757,6 +757,31 @@ fn run_convert(ui: &Ui, args: ConvertArgs) -> i32 {
     let result = convert_with_progress(&options, &progress);
     progress.finish();
     match result {
+        Ok(report) if !report.restored.is_empty() => {
+            ui.diagnostics(&report.check);
+            ui.status(
+                "Converted",
+                &format!(
+                    "{} → {}: the bank this package was built from, as it was built ({} files; all {} notes build as the package holds them)",
+                    args.input.display(),
+                    report.bank.display(),
+                    report.restored.len(),
+                    report.converted.notes.len(),
+                ),
+            );
+            for file in report.restored.iter().filter(|f| **f != report.bank) {
+                ui.status("Restored", &file.display().to_string());
+            }
+            ui.status(
+                "Checked",
+                &format!(
+                    "{}: build it with `flashdeck build {}`",
+                    report.bank.display(),
+                    report.bank.display()
+                ),
+            );
+            EXIT_OK
+        }
         Ok(report) => {
             ui.diagnostics(&report.check);
             let c = &report.converted;

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::Severity;
 use crate::lock::{Lock, lock_path};
 use crate::pipeline::{CheckReport, check};
 use crate::read::bank_file::{BankFile, bank_file, with_allowed_lints};
@@ -20,6 +20,7 @@ use crate::read::spreadsheet::{Header, Role};
 use crate::read::{
     Converted, InputFormat, ReadError, anki_package, anki_text, crowdanki, quizlet, spreadsheet,
 };
+use crate::restore::{RestoreError, Restored};
 use crate::transform::build_deck;
 use crate::validate::Rules;
 use crate::writers::apkg::notetypes::style_fingerprint;
@@ -65,6 +66,32 @@ pub struct ConvertReport {
     /// Lints the bank allows because the source deck holds what they
     /// refuse (Anki reads it), each with the number of places.
     pub allowed_lints: Vec<(&'static str, usize)>,
+    /// For a package flashdeck built: every file of the bank it carried,
+    /// written back as it was built (empty when converted from the notes).
+    pub restored: Vec<PathBuf>,
+}
+
+impl ConvertReport {
+    fn restored(restored: Restored, converted: Converted) -> ConvertReport {
+        ConvertReport {
+            file: BankFile {
+                deck_id: restored.deck_id,
+                text: restored.text,
+                card_times: Vec::new(),
+                note_types_modified: 0,
+                html_fields: 0,
+                markdown_fields: 0,
+                missing_media: Vec::new(),
+                scripted_note_types: Vec::new(),
+            },
+            bank: restored.bank,
+            converted,
+            check: restored.check,
+            media_dir: None,
+            allowed_lints: Vec::new(),
+            restored: restored.files,
+        }
+    }
 }
 
 /// Why a conversion failed (nothing was written).
@@ -145,6 +172,17 @@ pub fn convert_with_progress(
     };
     let mut converted = read_input(format, &bytes, &input, options)?;
     drop(bytes);
+    // A package flashdeck built gives back the bank it was built from.
+    if let Some(carried) = converted.carried_bank.take()
+        && options.deck.is_none()
+    {
+        match crate::restore::restore(&mut converted, &carried, &options.out_dir, options.force) {
+            Ok(Some(restored)) => return Ok(ConvertReport::restored(restored, converted)),
+            Ok(None) => {}
+            Err(RestoreError::Exists(path)) => return Err(exists(&path)),
+            Err(RestoreError::Io(message)) => return Err(ConvertFailure::Io(message)),
+        }
+    }
     if converted.deck_name.trim().is_empty() {
         converted.deck_name = stem.clone();
     }
@@ -161,10 +199,7 @@ pub fn convert_with_progress(
     if !options.force
         && let Some(existing) = targets.iter().find(|t| t.exists())
     {
-        return Err(ConvertFailure::Io(format!(
-            "{} already exists; pass --force to replace it, or --out to convert elsewhere",
-            existing.display()
-        )));
+        return Err(exists(existing));
     }
     std::fs::create_dir_all(&options.out_dir).map_err(|e| {
         ConvertFailure::Io(format!("cannot create {}: {e}", options.out_dir.display()))
@@ -226,7 +261,7 @@ pub fn convert_with_progress(
         report = check(std::slice::from_ref(&staged_bank), &Rules::default());
     }
     if report.diagnostics.has_errors() {
-        rename_in_report(&mut report, &staged_bank, &bank_path);
+        report.rename_file(&staged_bank, &bank_path);
         return Err(ConvertFailure::Invalid(
             Box::new(report),
             format!("the bank converted from {name} does not check"),
@@ -269,7 +304,7 @@ pub fn convert_with_progress(
     }
     move_into_place(&lock_path(&staged_bank), &lock_path(&bank_path))?;
     move_into_place(&staged_bank, &bank_path)?;
-    rename_in_report(&mut report, &staged_bank, &bank_path);
+    report.rename_file(&staged_bank, &bank_path);
     Ok(ConvertReport {
         bank: bank_path,
         media_dir: (!converted.media.is_empty()).then_some(media_dir),
@@ -277,28 +312,20 @@ pub fn convert_with_progress(
         file,
         check: report,
         allowed_lints: allowed,
+        restored: Vec::new(),
     })
+}
+
+fn exists(path: &Path) -> ConvertFailure {
+    ConvertFailure::Io(format!(
+        "{} already exists; pass --force to replace it, or --out to convert elsewhere",
+        path.display()
+    ))
 }
 
 fn move_into_place(from: &Path, to: &Path) -> Result<(), ConvertFailure> {
     std::fs::rename(from, to)
         .map_err(|e| ConvertFailure::Io(format!("cannot write {}: {e}", to.display())))
-}
-
-/// Diagnostics of the staged bank name the bank's final path.
-fn rename_in_report(report: &mut CheckReport, from: &Path, to: &Path) {
-    let diagnostics = std::mem::take(&mut report.diagnostics);
-    let mut renamed = Diagnostics::new();
-    for mut d in diagnostics.into_iter() {
-        if d.file == from {
-            d.file = to.to_path_buf();
-        }
-        renamed.push(d);
-    }
-    report.diagnostics = renamed;
-    if let Some(source) = report.sources.remove(from) {
-        report.sources.insert(to.to_path_buf(), source.renamed(to));
-    }
 }
 
 /// The JSON of a CrowdAnki folder: `deck.json`, or the one `*.json` an

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod anki;
+pub mod built_notes;
 pub mod cli;
 pub mod convert;
 pub mod diagnostics;
@@ -34,6 +35,7 @@ mod parallel;
 pub mod pipeline;
 pub mod progress;
 pub mod read;
+pub mod restore;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testing;

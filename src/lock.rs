@@ -325,7 +325,8 @@ impl Lock {
         out
     }
 
-    fn parse(text: &str) -> Result<Lock, String> {
+    /// Reads a lock from its text (as [`Lock::to_text`] writes it).
+    pub fn parse(text: &str) -> Result<Lock, String> {
         /// The file as written by [`Lock::to_text`]; read typed, which for a
         /// 100k-card lock is far lighter than a generic JSON value.
         #[derive(serde::Deserialize)]

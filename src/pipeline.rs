@@ -44,6 +44,25 @@ pub struct CheckReport {
     pub banks: Vec<CheckedBank>,
 }
 
+impl CheckReport {
+    /// Names `to` instead of `from` in the diagnostics and sources (a bank
+    /// checked where it was staged, then moved into place).
+    pub fn rename_file(&mut self, from: &Path, to: &Path) {
+        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let mut renamed = Diagnostics::new();
+        for mut d in diagnostics.into_iter() {
+            if d.file == from {
+                d.file = to.to_path_buf();
+            }
+            renamed.push(d);
+        }
+        self.diagnostics = renamed;
+        if let Some(source) = self.sources.remove(from) {
+            self.sources.insert(to.to_path_buf(), source.renamed(to));
+        }
+    }
+}
+
 /// Loads and validates `paths`.
 pub fn check(paths: &[PathBuf], rules: &Rules) -> CheckReport {
     check_with_progress(paths, rules, &Progress::disabled())
@@ -361,12 +380,23 @@ pub fn build_with_progress(
     let mut selection_problems = Vec::new();
     let mut named_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for checked in std::mem::take(&mut report.banks) {
-        let LoadedBank { source, bank, .. } = checked.loaded;
+        let LoadedBank {
+            source,
+            bank,
+            base_dir,
+            ..
+        } = checked.loaded;
         let path = source.path().to_path_buf();
         // Read, and its type changes reported, by the check.
         let old_lock = checked.lock;
+        // A whole deck's .apkg carries the bank's text files (`convert`
+        // gives the bank back from it); they are read again when the .apkg
+        // is written, and must be what was checked.
+        let carried = (options.filter.is_empty() && options.formats.contains(&Format::Apkg))
+            .then(|| CarriedFiles::of(&bank, source.text(), &base_dir));
         // The bank's text (tens of MB for a large bank) is needed again only
-        // to locate Quizlet problems, which are rare: it is read again then.
+        // to locate Quizlet problems, which are rare, and for the .apkg to
+        // carry: it is read again then.
         drop(source);
         // The bank moves into its deck: its text is not copied.
         let levels = crate::validate::lints::levels(&bank.lints, &options.rules.lint_levels);
@@ -391,6 +421,13 @@ pub fn build_with_progress(
             notetypes: old_lock.notetypes != new_lock.notetypes,
         });
         drop(old_lock);
+        if let Some(carried) = carried {
+            deck.sources = Some(
+                carried
+                    .read(&path, &base_dir, &new_lock.to_text(), &checked.media)
+                    .map_err(BuildFailure::Io)?,
+            );
+        }
         deck.stamp(&|id| new_lock.modified(id));
         let notetype_modified = new_lock.notetypes.map_or(0, |e| e.modified);
         drop(new_lock);
@@ -578,6 +615,92 @@ pub fn build_with_progress(
 /// Locates a Quizlet problem at its card.
 /// The layout of the Quizlet pairs the build's writers read first: the
 /// Quizlet file's, else the CSV's (one line); `None` without either.
+/// What a whole deck's .apkg carries of its bank, noted at the check: the
+/// bank text's hash (the text itself is read again when needed) and the
+/// text files the bank names.
+struct CarriedFiles {
+    bank_hash: [u8; 20],
+    files: Vec<String>,
+}
+
+impl CarriedFiles {
+    fn of(bank: &crate::model::Bank, text: &str, base_dir: &Path) -> CarriedFiles {
+        use sha1::Digest as _;
+        let mut files: Vec<String> = Vec::new();
+        for note_type in &bank.note_types {
+            let named = note_type
+                .templates
+                .iter()
+                .flat_map(|t| [&t.front_file, &t.back_file]);
+            for file in std::iter::once(&note_type.css_file).chain(named).flatten() {
+                let relative = file.value.trim().to_string();
+                if !files.contains(&relative) && base_dir.join(&relative).is_file() {
+                    files.push(relative);
+                }
+            }
+        }
+        CarriedFiles {
+            bank_hash: sha1::Sha1::digest(text.as_bytes()).into(),
+            files,
+        }
+    }
+
+    /// The bank's files as the .apkg carries them; an error when the bank
+    /// changed on disk since it was checked.
+    fn read(
+        self,
+        bank: &Path,
+        base_dir: &Path,
+        lock_text: &str,
+        media: &[MediaFile],
+    ) -> Result<crate::transform::BankSources, String> {
+        use sha1::Digest as _;
+        let read = |path: &Path| {
+            crate::input::read_file(path, crate::input::MAX_BANK_BYTES)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| format!("cannot read {} again to package it", path.display()))
+        };
+        let text = read(bank)?;
+        if <[u8; 20]>::from(sha1::Sha1::digest(text.as_bytes())) != self.bank_hash {
+            return Err(format!(
+                "{} changed while it was being built; build again",
+                bank.display()
+            ));
+        }
+        let name = |path: &Path| path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let bank_name = name(bank).unwrap_or_default();
+        let mut files = vec![(bank_name.clone(), text)];
+        if let Some(lock_name) = name(&lock_path(bank)) {
+            files.push((lock_name, lock_text.to_string()));
+        }
+        for relative in self.files {
+            let text = read(&base_dir.join(&relative))?;
+            files.push((relative, text));
+        }
+        let base = std::fs::canonicalize(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+        let mut carried_media: Vec<(String, String)> = media
+            .iter()
+            .filter_map(|m| {
+                let full = std::fs::canonicalize(&m.path).ok()?;
+                let relative = full.strip_prefix(&base).ok()?;
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_str().map(str::to_string))
+                    .collect::<Option<_>>()?;
+                Some((parts.join("/"), m.name.clone()))
+            })
+            .collect();
+        carried_media.sort();
+        carried_media.dedup();
+        Ok(crate::transform::BankSources {
+            bank: bank_name,
+            files,
+            media: carried_media,
+        })
+    }
+}
+
 fn quizlet_layout(options: &BuildOptions) -> Option<Layout> {
     if options.formats.contains(&Format::Quizlet) {
         let w = &options.writer_options;

@@ -17,6 +17,7 @@ use std::io::{Cursor, Read};
 use super::anki_collection::read_collection;
 use super::protobuf;
 use super::{Converted, ReadError, is_plain_file_name};
+use crate::transform::BankSources;
 
 /// The largest collection read (decompressed).
 pub const MAX_COLLECTION_BYTES: u64 = 2 << 30;
@@ -121,7 +122,71 @@ pub fn read(bytes: &[u8], deck_filter: Option<&str>) -> Result<Converted, ReadEr
     };
     let mut converted = read_collection(collection, deck_filter)?;
     converted.media = read_media(&mut zip, layout)?;
+    converted.carried_bank = carried_bank(&mut zip, &mut converted.remarks)?;
     Ok(converted)
+}
+
+/// The bank a package built by flashdeck carries, if it carries one that
+/// can be used: every path a plain relative path (no `..`, no absolute or
+/// hidden path), since `convert` writes the files beside the bank.
+fn carried_bank(
+    zip: &mut Archive<'_>,
+    remarks: &mut Vec<String>,
+) -> Result<Option<BankSources>, ReadError> {
+    let member = BankSources::PACKAGE_MEMBER;
+    let Some(bytes) = entry(zip, member, crate::input::MAX_BANK_BYTES.saturating_mul(2))? else {
+        return Ok(None);
+    };
+    let parsed = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|json| parse_carried_bank(&json));
+    if parsed.is_none() {
+        remarks.push(format!(
+            "the package's `{member}` is not a bank flashdeck can use: converted from its notes"
+        ));
+    }
+    Ok(parsed)
+}
+
+fn parse_carried_bank(json: &serde_json::Value) -> Option<BankSources> {
+    if json.get("flashdeck")?.as_u64()? != 1 {
+        return None;
+    }
+    let bank = json.get("bank")?.as_str()?.to_string();
+    let pairs = |key: &str, value: &str| -> Option<Vec<(String, String)>> {
+        json.get(key)?
+            .as_array()?
+            .iter()
+            .map(|item| {
+                let path = item.get("path")?.as_str()?;
+                let value = item.get(value)?.as_str()?;
+                plain_relative_path(path).then(|| (path.to_string(), value.to_string()))
+            })
+            .collect()
+    };
+    let files = pairs("files", "text")?;
+    let media = pairs("media", "name")?;
+    let bank_is_first = files.first().is_some_and(|(path, _)| *path == bank);
+    (bank_is_first && !bank.contains('/') && plain_relative_path(&bank)).then_some(BankSources {
+        bank,
+        files,
+        media,
+    })
+}
+
+/// `a/b.css`: parts that are names (not `.`, `..`, hidden or empty), no
+/// backslash, colon or control character, so it stays inside the folder it
+/// is written into on every system.
+fn plain_relative_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 1024
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && !part.chars().any(|c| {
+                    c.is_control() || matches!(c, '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                })
+        })
 }
 
 /// The media files, by name, in the map's order.

@@ -107,6 +107,9 @@ pub struct Converted {
     pub keep_missing_media: bool,
     /// What a CrowdAnki deck keeps beyond notes and note types.
     pub crowdanki: Option<Box<CrowdAnkiExtras>>,
+    /// The bank a package built by flashdeck carries (its text files, and
+    /// where each media file sits beside it), when it carries one.
+    pub carried_bank: Option<crate::transform::BankSources>,
 }
 
 /// A note type as Anki had it.

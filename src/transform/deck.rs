@@ -32,6 +32,31 @@ pub struct Deck {
     /// The newest card modification time (Unix seconds), for dating handouts
     /// without reading the clock; 0 when no lock exists yet.
     pub updated: i64,
+    /// The bank's own text files, for the .apkg to carry so that `convert`
+    /// gives the bank back; set by `build` for a whole deck (not a selection).
+    pub sources: Option<BankSources>,
+}
+
+/// The text files a bank is made of, paths relative to the bank's folder:
+/// the bank, its lock, the CSS and template files it names. The .apkg
+/// carries them in a member Anki does not read (`flashdeck.json`), with the
+/// bank-relative path of each media file it packages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BankSources {
+    /// The bank's file name (`django-interview.yaml`).
+    pub bank: String,
+    /// Each file (the bank and lock first) and its text.
+    pub files: Vec<(String, String)>,
+    /// Each media file the deck packages: its path beside the bank
+    /// (`media/diagram.png`) and its packaged name (`diagram.png`).
+    pub media: Vec<(String, String)>,
+}
+
+impl BankSources {
+    /// The .apkg member that carries them. Anki reads only its own members
+    /// (`collection.*`, `media`, `meta` and the numbered media files) and
+    /// ignores this one; `flashdeck convert` reads it to give the bank back.
+    pub const PACKAGE_MEMBER: &'static str = "flashdeck.json";
 }
 
 /// One card of a [`Deck`].
@@ -280,6 +305,7 @@ pub fn build_deck(
         media_names,
         note_types,
         updated: 0,
+        sources: None,
     })
 }
 

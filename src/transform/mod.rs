@@ -9,5 +9,5 @@
 mod deck;
 mod filter;
 
-pub use deck::{Deck, DeckCard, Media, build_deck, topic_tag};
+pub use deck::{BankSources, Deck, DeckCard, Media, build_deck, topic_tag};
 pub use filter::Filter;

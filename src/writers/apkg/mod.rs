@@ -96,7 +96,34 @@ fn package(mut collection: std::fs::File, deck: &Deck) -> zip::result::ZipResult
         zip.start_file(index.to_string(), options)?;
         zip.write_all(&media.bytes)?;
     }
+    if let Some(sources) = &deck.sources {
+        zip.start_file(crate::transform::BankSources::PACKAGE_MEMBER, options)?;
+        zip.write_all(sources_json(sources).as_bytes())?;
+    }
     Ok(zip.finish()?.into_inner())
+}
+
+/// `{"flashdeck": 1, "bank": …, "files": [{path, text}], "media": [{path, name}]}`:
+/// the bank's text files, and where each packaged media file sits beside
+/// the bank (a path as the bank writes it → its name in the package).
+fn sources_json(sources: &crate::transform::BankSources) -> String {
+    let files: Vec<serde_json::Value> = sources
+        .files
+        .iter()
+        .map(|(path, text)| serde_json::json!({"path": path, "text": text}))
+        .collect();
+    let media: Vec<serde_json::Value> = sources
+        .media
+        .iter()
+        .map(|(path, name)| serde_json::json!({"path": path, "name": name}))
+        .collect();
+    serde_json::json!({
+        "flashdeck": 1,
+        "bank": sources.bank,
+        "files": files,
+        "media": media,
+    })
+    .to_string()
 }
 
 #[cfg(test)]
