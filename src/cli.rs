@@ -79,6 +79,11 @@ enum Command {
         after_help = "Examples:\n  flashdeck convert ~/Downloads/Spanish.apkg             → source/spanish.yaml, its lock and media\n  flashdeck convert collection.colpkg --deck \"Lang::Spanish\"\n  flashdeck convert set.txt --term-sep ' - ' --card-sep ';'     (Quizlet's Export text)\n  flashdeck convert words.csv --columns question,answer,tags\n  flashdeck convert vocab.tsv --columns question,answer --no-header\n\nA deck from Anki keeps its note types, ids and GUIDs, and the lock is seeded with its notes'\ntimes: the first `flashdeck build` updates the notes its users have instead of duplicating them.\nScheduling stays in each user's collection. Existing files are replaced only with --force."
     )]
     Convert(ConvertArgs),
+    /// Bring edits made in Anki back into the bank: merge an export from Anki into the bank it was built from.
+    #[command(
+        after_help = "Examples:\n  flashdeck pull ~/Downloads/Django.apkg source/django-interview.yaml\n  flashdeck pull export.apkg source/x.yaml --dry-run      say what would change, write nothing\n  flashdeck pull export.apkg source/x.yaml --theirs       conflicts: Anki's text wins\n  flashdeck pull ~/CrowdAnki/Django source/x.yaml         a CrowdAnki export folder\n\nIn Anki: File → Export → \"Anki Deck Package\" (with or without scheduling). Notes are\nmatched by GUID; the lock tells what the last build gave Anki. A card edited only in Anki\ntakes Anki's text (Markdown when that builds the same HTML), one edited on both sides is a\nconflict, left as the bank has it (exit status 1) until --theirs or --ours; notes new in\nAnki are appended with their GUID; cards missing from the export are reported, never\nremoved; tags merge both ways. Only the changed cards' lines change: review them with\n`git diff`, commit, build, publish."
+    )]
+    Pull(PullArgs),
     /// Write a commented starter bank to PATH (refuses to overwrite).
     #[command(
         after_help = "Example:\n  flashdeck new source/my-deck.yaml && flashdeck check source/my-deck.yaml"
@@ -87,6 +92,23 @@ enum Command {
         /// Where to write the bank, e.g. source/my-deck.yaml.
         path: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+struct PullArgs {
+    /// The export from Anki: an .apkg (File → Export → Anki Deck Package), or a CrowdAnki folder.
+    export: PathBuf,
+    /// The bank the deck was built from (its lock must sit beside it).
+    bank: PathBuf,
+    /// Conflicts: take Anki's text.
+    #[arg(long, conflicts_with = "ours")]
+    theirs: bool,
+    /// Conflicts: keep the bank's text (Anki's tag changes still merge).
+    #[arg(long)]
+    ours: bool,
+    /// Say what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +253,7 @@ pub fn run() -> i32 {
         },
         Command::New { path } => run_new(&ui, &path),
         Command::Convert(args) => run_convert(&ui, args),
+        Command::Pull(args) => run_pull(&ui, args),
     }
 }
 
@@ -714,6 +737,137 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             );
             EXIT_INVALID
         }
+    }
+}
+
+fn run_pull(ui: &Ui, args: PullArgs) -> i32 {
+    use crate::pull::{PullFailure, PullOptions, Resolve, pull};
+    let options = PullOptions {
+        export: args.export.clone(),
+        bank: args.bank.clone(),
+        resolve: match (args.theirs, args.ours) {
+            (true, _) => Resolve::Theirs,
+            (_, true) => Resolve::Ours,
+            _ => Resolve::Report,
+        },
+        dry_run: args.dry_run,
+    };
+    let report = match pull(&options) {
+        Ok(report) => report,
+        Err(PullFailure::Invalid(report, message)) => {
+            ui.diagnostics(&report);
+            ui.error(&message);
+            return EXIT_INVALID;
+        }
+        Err(PullFailure::Input(err)) => {
+            ui.error(&format!("{}: {}", args.export.display(), err.message));
+            eprintln!("help: {}", err.hint);
+            eprintln!("nothing was written");
+            return EXIT_INVALID;
+        }
+        Err(PullFailure::Io(message)) => {
+            ui.error(&message);
+            eprintln!("nothing was written");
+            return EXIT_ERROR;
+        }
+    };
+    ui.diagnostics(&report.check);
+    let list = |ids: &[String]| {
+        ids.iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !report.changed.is_empty() {
+        ui.status(
+            "Changed",
+            &format!(
+                "{} ({}): Anki's text",
+                report.changed.len(),
+                list(&report.changed)
+            ),
+        );
+    }
+    if !report.retagged.is_empty() {
+        ui.status(
+            "Retagged",
+            &format!("{} ({})", report.retagged.len(), list(&report.retagged)),
+        );
+    }
+    if !report.added.is_empty() {
+        ui.status(
+            "Added",
+            &format!(
+                "{} ({}): new in Anki, appended with their GUIDs",
+                report.added.len(),
+                list(&report.added)
+            ),
+        );
+    }
+    for (id, side) in &report.resolved {
+        ui.status(
+            "Resolved",
+            &format!("`{id}` changed on both sides: {side} text kept"),
+        );
+    }
+    if report.older > 0 {
+        ui.status(
+            "Older",
+            &format!(
+                "{} notes are from an earlier build than the lock's: the next build updates them",
+                report.older
+            ),
+        );
+    }
+    for remark in &report.remarks {
+        ui.status("Note", remark);
+    }
+    let verb = if report.written {
+        "Pulled"
+    } else if args.dry_run {
+        "Would pull"
+    } else {
+        "Pulled"
+    };
+    let nothing =
+        report.changed.is_empty() && report.added.is_empty() && report.retagged.is_empty();
+    ui.status(
+        verb,
+        &if nothing {
+            format!(
+                "{} → {}: nothing to change",
+                args.export.display(),
+                args.bank.display()
+            )
+        } else if report.written {
+            format!(
+                "{} → {}: review with `git diff {}`, then build",
+                args.export.display(),
+                args.bank.display(),
+                args.bank.display()
+            )
+        } else {
+            format!(
+                "{} → {}: nothing written (--dry-run)",
+                args.export.display(),
+                args.bank.display()
+            )
+        },
+    );
+    if report.conflicts.is_empty() {
+        EXIT_OK
+    } else {
+        ui.error(&format!(
+            "{} conflicting cards left as the bank has them ({}); the other changes {}",
+            report.conflicts.len(),
+            list(&report.conflicts),
+            if report.written {
+                "were written"
+            } else {
+                "were not written"
+            }
+        ));
+        EXIT_INVALID
     }
 }
 

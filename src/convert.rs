@@ -330,7 +330,7 @@ fn move_into_place(from: &Path, to: &Path) -> Result<(), ConvertFailure> {
 
 /// The JSON of a CrowdAnki folder: `deck.json`, or the one `*.json` an
 /// older CrowdAnki named after the deck.
-fn crowdanki_json(folder: &Path) -> Result<PathBuf, ConvertFailure> {
+pub(crate) fn crowdanki_json(folder: &Path) -> Result<PathBuf, ConvertFailure> {
     let deck = folder.join("deck.json");
     if deck.is_file() {
         return Ok(deck);
@@ -364,9 +364,9 @@ fn crowdanki_json(folder: &Path) -> Result<PathBuf, ConvertFailure> {
 /// files only (a link could point anywhere on this machine), each within
 /// the media limits.
 /// Media files (name, bytes) and remarks about files not read.
-type MediaRead = (Vec<(String, Vec<u8>)>, Vec<String>);
+pub(crate) type MediaRead = (Vec<(String, Vec<u8>)>, Vec<String>);
 
-fn crowdanki_media(json: &Path) -> Result<MediaRead, ConvertFailure> {
+pub(crate) fn crowdanki_media(json: &Path) -> Result<MediaRead, ConvertFailure> {
     let folder = json.parent().unwrap_or(Path::new(".")).join("media");
     let mut media = Vec::new();
     let mut remarks = Vec::new();

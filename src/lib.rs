@@ -34,6 +34,7 @@ pub mod output;
 mod parallel;
 pub mod pipeline;
 pub mod progress;
+pub mod pull;
 pub mod read;
 pub mod restore;
 pub mod source;

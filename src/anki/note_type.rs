@@ -148,6 +148,18 @@ impl NoteType {
             .collect()
     }
 
+    /// The fields a cloze note type's template reads with `{{cloze:…}}`
+    /// (none for a standard note type).
+    pub fn cloze_field_names(&self) -> Vec<&str> {
+        if !self.is_cloze() {
+            return Vec::new();
+        }
+        self.templates
+            .first()
+            .map(|t| t.front_parsed.cloze_fields())
+            .unwrap_or_default()
+    }
+
     /// The index of the field named `name`.
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
@@ -163,15 +175,7 @@ impl Note {
         note_type: &NoteType,
         media_url: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<String> {
-        let cloze_fields: Vec<&str> = if note_type.is_cloze() {
-            note_type
-                .templates
-                .first()
-                .map(|t| t.front_parsed.cloze_fields())
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let cloze_fields = note_type.cloze_field_names();
         note_type
             .fields
             .iter()

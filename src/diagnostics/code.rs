@@ -131,6 +131,11 @@ codes! {
     InvalidReference = "invalid-reference", Error;
     /// A card's type differs from the one in the lock (Anki cannot change it).
     CardTypeChanged = "card-type-changed", Error;
+    /// `pull`: a card changed in the bank and in Anki since the last build
+    /// (left as the bank has it unless `--theirs`/`--ours` says which wins).
+    PullConflict = "pull-conflict", Error;
+    /// `pull`: a card of the bank has no note in the export (kept).
+    NotInExport = "not-in-export", Warning;
     /// A field contains the separator chosen for the Quizlet file.
     QuizletSeparator = "quizlet-separator", Error;
     /// Two note types of a bank share a name.

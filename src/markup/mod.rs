@@ -6,7 +6,7 @@
 mod from_html;
 pub mod highlight;
 mod html;
-mod html_tokens;
+pub(crate) mod html_tokens;
 mod plain;
 mod sanitize;
 pub mod sheet;

@@ -15,6 +15,7 @@ pub mod crowdanki;
 mod protobuf;
 pub mod quizlet;
 pub mod spreadsheet;
+pub mod yaml_text;
 
 use crate::model::{CardType, Json, NoteKind};
 

@@ -16,6 +16,15 @@ Every subcommand prints one JSON object on stdout describing what Anki sees.
     anki_probe.py strip < JSON            anki.utils' strip_html_media and
                                           field_checksum of each string
     anki_probe.py state --col PATH        describe the collection
+    anki_probe.py edit --col PATH --changes JSON
+                                          edit notes through Anki's note API, as
+                                          the editor would: {"edits": [{"guid",
+                                          "field", "replace": [old, new]} or
+                                          {"guid", "add_tags": [...]}], "add":
+                                          [{"notetype", "deck", "fields": {...},
+                                          "tags": [...]}]}
+    anki_probe.py export --col PATH --out PKG [--with-scheduling]
+                                          File → Export → Anki Deck Package
 
 The description ("state") holds the note types, decks, notes (with the sort
 field and checksum Anki stored, and what anki.utils computes for them), cards,
@@ -383,6 +392,56 @@ def cmd_strip(args):
     }
 
 
+def cmd_edit(args):
+    """Edits notes as a user would in Anki's editor (Anki stamps each edited
+    note with the current time) and adds notes."""
+    with open(args.changes, encoding="utf-8") as f:
+        changes = json.load(f)
+    col = open_collection(args.col)
+    try:
+        edited = []
+        for edit in changes.get("edits", []):
+            nid = col.db.scalar("select id from notes where guid = ?", edit["guid"])
+            if nid is None:
+                raise SystemExit(f"no note with GUID {edit['guid']!r}")
+            note = col.get_note(nid)
+            if "replace" in edit:
+                old, new = edit["replace"]
+                if old not in note[edit["field"]]:
+                    raise SystemExit(f"{old!r} is not in field {edit['field']!r}: {note[edit['field']]!r}")
+                note[edit["field"]] = note[edit["field"]].replace(old, new, 1)
+            for tag in edit.get("add_tags", []):
+                note.add_tag(tag)
+            col.update_note(note)
+            edited.append(nid)
+        added = []
+        for new in changes.get("add", []):
+            note = col.new_note(col.models.by_name(new["notetype"]))
+            for name, value in new["fields"].items():
+                note[name] = value
+            note.tags = new.get("tags", [])
+            col.add_note(note, col.decks.id(new["deck"]))
+            added.append(note.guid)
+        return {"edited": edited, "added": added, "state": describe(col)}
+    finally:
+        col.close()
+
+
+def cmd_export(args):
+    """File → Export → Anki Deck Package of the whole collection."""
+    from anki.collection import ExportAnkiPackageOptions
+
+    col = open_collection(args.col)
+    try:
+        options = ExportAnkiPackageOptions(
+            with_scheduling=args.with_scheduling, with_deck_configs=False, with_media=True, legacy=False
+        )
+        count = col.export_anki_package(out_path=args.out, options=options, limit=None)
+        return {"exported": count}
+    finally:
+        col.close()
+
+
 def cmd_state(args):
     col = open_collection(args.col)
     try:
@@ -413,6 +472,15 @@ def main():
     p = sub.add_parser("state")
     p.add_argument("--col", required=True)
     p.set_defaults(run=cmd_state)
+    p = sub.add_parser("edit")
+    p.add_argument("--col", required=True)
+    p.add_argument("--changes", required=True)
+    p.set_defaults(run=cmd_edit)
+    p = sub.add_parser("export")
+    p.add_argument("--col", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--with-scheduling", action="store_true")
+    p.set_defaults(run=cmd_export)
     args = parser.parse_args()
     result = args.run(args)
     json.dump(result, sys.stdout, ensure_ascii=False)

@@ -25,6 +25,7 @@ mod layers;
 mod msrv;
 mod out_is_current;
 mod pandoc_routes;
+mod pull;
 mod quizlet;
 mod setup_scripts;
 mod sheet_renderers;
