@@ -241,6 +241,10 @@ struct Merge<'a> {
     built: Vec<BuiltNote>,
     /// Hash of each card as the bank is now.
     hashes: Lock,
+    /// Each card as written, by id.
+    written: HashMap<&'a str, &'a crate::model::Card>,
+    /// The topics the bank's cards have, by their tag (`topic::models`).
+    topics: HashMap<String, &'a str>,
 }
 
 /// The merge's result: the edits and what they are.
@@ -263,6 +267,17 @@ impl<'a> Merge<'a> {
         Merge {
             built: built_notes(deck),
             hashes: Lock::default().updated(deck, &style_fingerprint(deck), 0),
+            written: bank
+                .cards
+                .iter()
+                .map(|c| (c.id.value.as_str(), c))
+                .collect(),
+            topics: bank
+                .cards
+                .iter()
+                .filter_map(|c| c.topic.as_ref())
+                .map(|t| (topic_tag(&t.value), t.value.as_str()))
+                .collect(),
             deck,
             bank,
             lock,
@@ -351,7 +366,10 @@ impl<'a> Merge<'a> {
         if !fields_differ && added.is_empty() && removed.is_empty() {
             return;
         }
-        if note.modified <= self.lock.modified(&card.id) {
+        // A note Anki stamped no later than the last build is from that
+        // build or an older one. An export without times (CrowdAnki's)
+        // cannot tell: its differences count as edits.
+        if note.modified > 0 && note.modified <= self.lock.modified(&card.id) {
             merged.report.older += 1;
             return;
         }
@@ -524,7 +542,7 @@ impl<'a> Merge<'a> {
         edits: &mut Edits,
         report: &mut PullReport,
     ) -> bool {
-        let Some(written) = self.bank.cards.iter().find(|c| c.id.value == card.id) else {
+        let Some(written) = self.written.get(card.id.as_str()) else {
             return false;
         };
         let own: Vec<String> = written.tags.iter().map(|t| t.value.clone()).collect();
@@ -600,18 +618,10 @@ impl<'a> Merge<'a> {
         let default_tags: Vec<&str> = defaults
             .map(|d| d.tags.iter().map(|t| t.value.as_str()).collect())
             .unwrap_or_default();
-        let topics: Vec<&str> = self
-            .bank
-            .cards
+        let topic = note
+            .tags
             .iter()
-            .filter_map(|c| c.topic.as_ref().map(|t| t.value.as_str()))
-            .collect();
-        let topic = note.tags.iter().find_map(|tag| {
-            topics
-                .iter()
-                .find(|t| topic_tag(t) == *tag)
-                .map(|t| (tag, *t))
-        });
+            .find_map(|tag| self.topics.get(tag).map(|name| (tag, *name)));
         if let Some((_, name)) = topic {
             yaml.push_str(&format!("\n{pad}topic: {}", value_yaml(name, indent)));
         }
@@ -771,9 +781,11 @@ fn located(
     mut diagnostics: Diagnostics,
 ) -> CheckReport {
     let source = crate::source::SourceFile::new(path.to_path_buf(), text.to_string());
+    let conflicts: HashSet<&String> = report.conflicts.iter().collect();
+    let missing: HashSet<&String> = report.missing.iter().collect();
     for card in &bank.cards {
         let id = &card.id.value;
-        if report.conflicts.contains(id) {
+        if conflicts.contains(id) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::PullConflict,
@@ -784,7 +796,7 @@ fn located(
                 .label("left as the bank has it")
                 .hint("compare the two, then pull again with --theirs (Anki's text wins) or --ours (the bank's text wins), or edit the card by hand and build"),
             );
-        } else if report.missing.contains(id) {
+        } else if missing.contains(id) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::NotInExport,
@@ -868,7 +880,10 @@ fn write_merged(
             && same
         {
             let mut entry = *entry;
-            entry.modified = (*modified).clamp(0, crate::lock::MAX_TIME);
+            // Without a time (CrowdAnki), now: Anki then takes the note as edited.
+            if *modified > 0 {
+                entry.modified = (*modified).min(crate::lock::MAX_TIME);
+            }
             lock.cards.insert(id.clone(), entry);
         }
     }
