@@ -219,6 +219,10 @@ struct BuildArgs {
     /// Fail instead of updating a lock file (for CI).
     #[arg(long)]
     locked: bool,
+    /// The .apkg does not carry the bank's text (`flashdeck.json`, which lets `convert` give the
+    /// bank back): a smaller package for a very large deck, or a bank you do not publish.
+    #[arg(long)]
+    without_bank: bool,
     /// Quizlet: text between term and definition ("\t" = Tab, the default).
     #[arg(long, value_name = "SEP", default_value = "\\t")]
     quizlet_term_sep: String,
@@ -626,6 +630,7 @@ fn run_build(ui: &Ui, args: BuildArgs) -> i32 {
             quizlet_card_sep: card_sep,
             quizlet_max_chars: args.quizlet_max_chars,
             notetype_modified: 0,
+            carry_bank: !args.without_bank,
         },
     };
     let progress = Progress::new(ui.progress());

@@ -392,8 +392,10 @@ pub fn build_with_progress(
         // A whole deck's .apkg carries the bank's text files (`convert`
         // gives the bank back from it); they are read again when the .apkg
         // is written, and must be what was checked.
-        let carried = (options.filter.is_empty() && options.formats.contains(&Format::Apkg))
-            .then(|| CarriedFiles::of(&bank, source.text(), &base_dir));
+        let carried = (options.writer_options.carry_bank
+            && options.filter.is_empty()
+            && options.formats.contains(&Format::Apkg))
+        .then(|| CarriedFiles::of(&bank, source.text(), &base_dir));
         // The bank's text (tens of MB for a large bank) is needed again only
         // to locate Quizlet problems, which are rare, and for the .apkg to
         // carry: it is read again then.

@@ -43,6 +43,9 @@ pub struct WriterOptions {
     pub quizlet_max_chars: usize,
     /// Anki: note type modification time (from the lock).
     pub notetype_modified: i64,
+    /// Anki: a whole deck's package carries its bank's text files (set by
+    /// `build`; the package writer reads them from the deck).
+    pub carry_bank: bool,
 }
 
 impl Default for WriterOptions {
@@ -52,6 +55,7 @@ impl Default for WriterOptions {
             quizlet_card_sep: "\n".into(),
             quizlet_max_chars: 2000,
             notetype_modified: 0,
+            carry_bank: true,
         }
     }
 }

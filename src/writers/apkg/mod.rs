@@ -69,8 +69,15 @@ fn package(mut collection: std::fs::File, deck: &Deck) -> zip::result::ZipResult
     // Room for the worst case (nothing compresses), reserved once: growing
     // by doubling copied a 1M-card package several times and touched fresh
     // pages each time, while room never written costs no memory.
-    let stored: u64 =
-        collection.metadata()?.len() + deck.media.iter().map(|m| m.bytes.len() as u64).sum::<u64>();
+    let carried: u64 = deck.sources.as_ref().map_or(0, |s| {
+        s.files
+            .iter()
+            .map(|(_, text)| text.len() as u64)
+            .sum::<u64>()
+    });
+    let stored: u64 = collection.metadata()?.len()
+        + deck.media.iter().map(|m| m.bytes.len() as u64).sum::<u64>()
+        + carried;
     let room = stored + stored / 64 + (1 << 20);
     let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(
         usize::try_from(room).unwrap_or(0),
@@ -98,7 +105,8 @@ fn package(mut collection: std::fs::File, deck: &Deck) -> zip::result::ZipResult
     }
     if let Some(sources) = &deck.sources {
         zip.start_file(crate::transform::BankSources::PACKAGE_MEMBER, options)?;
-        zip.write_all(sources_json(sources).as_bytes())?;
+        // Written straight into the zip: a large bank's text is not copied.
+        serde_json::to_writer(&mut zip, &CarriedJson::of(sources)).map_err(std::io::Error::from)?;
     }
     Ok(zip.finish()?.into_inner())
 }
@@ -106,24 +114,43 @@ fn package(mut collection: std::fs::File, deck: &Deck) -> zip::result::ZipResult
 /// `{"flashdeck": 1, "bank": …, "files": [{path, text}], "media": [{path, name}]}`:
 /// the bank's text files, and where each packaged media file sits beside
 /// the bank (a path as the bank writes it → its name in the package).
-fn sources_json(sources: &crate::transform::BankSources) -> String {
-    let files: Vec<serde_json::Value> = sources
-        .files
-        .iter()
-        .map(|(path, text)| serde_json::json!({"path": path, "text": text}))
-        .collect();
-    let media: Vec<serde_json::Value> = sources
-        .media
-        .iter()
-        .map(|(path, name)| serde_json::json!({"path": path, "name": name}))
-        .collect();
-    serde_json::json!({
-        "flashdeck": 1,
-        "bank": sources.bank,
-        "files": files,
-        "media": media,
-    })
-    .to_string()
+#[derive(serde::Serialize)]
+struct CarriedJson<'a> {
+    flashdeck: u32,
+    bank: &'a str,
+    files: Vec<CarriedFile<'a>>,
+    media: Vec<CarriedMedia<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct CarriedFile<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct CarriedMedia<'a> {
+    path: &'a str,
+    name: &'a str,
+}
+
+impl<'a> CarriedJson<'a> {
+    fn of(sources: &'a crate::transform::BankSources) -> CarriedJson<'a> {
+        CarriedJson {
+            flashdeck: 1,
+            bank: &sources.bank,
+            files: sources
+                .files
+                .iter()
+                .map(|(path, text)| CarriedFile { path, text })
+                .collect(),
+            media: sources
+                .media
+                .iter()
+                .map(|(path, name)| CarriedMedia { path, name })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
