@@ -191,3 +191,25 @@ fn a_carried_file_outside_the_folder_is_never_written() {
         );
     }
 }
+
+#[test]
+fn a_selection_or_without_bank_carries_no_bank() {
+    let (tmp, copied) = build_copy("source/examples/showcase.yaml");
+    for (out, extra) in [
+        ("plain", "--without-bank"),
+        ("selection", "--id=reversed-term"),
+    ] {
+        let (code, _, stderr) = run(flashdeck(tmp.path())
+            .arg("build")
+            .arg(&copied)
+            .args(["--out", out, "--format", "apkg", extra]));
+        assert_eq!(code, 0, "{stderr}");
+        let bytes = std::fs::read(apkg_in(&tmp.path().join(out))).unwrap();
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert!(
+            zip.index_for_name("flashdeck.json").is_none(),
+            "{extra}: the package carries its bank"
+        );
+    }
+    assert!(member_of(&apkg_in(&tmp.path().join("first")))["files"][0]["text"].is_string());
+}
