@@ -292,15 +292,24 @@ impl NoteType {
                         front_side: "",
                     })
                 };
-                let question = render(&template.front_parsed, true);
+                // LaTeX as Anki reads it from the rendered card (its
+                // `extract_latex`), shown as math or source outside Anki.
+                let question = latex_shown(render(&template.front_parsed, true));
                 let back = render(&template.back_parsed, false);
-                Some(RenderedCard {
-                    question,
-                    answer: after_answer_marker(&back).trim().to_string(),
-                })
+                let answer = latex_shown(after_answer_marker(&back).trim().to_string());
+                Some(RenderedCard { question, answer })
             })
             .collect()
     }
+}
+
+/// `html` with Anki's LaTeX markers shown ([`crate::markup::anki_latex`]).
+fn latex_shown(html: String) -> String {
+    let shown = match crate::markup::anki_latex(&html) {
+        std::borrow::Cow::Owned(shown) => Some(shown),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    shown.unwrap_or(html)
 }
 
 /// What follows Anki's `<hr id=answer>` (any quoting), or all of `back`.

@@ -449,12 +449,63 @@ fn type_answer(value: &str, cloze: bool, card: &CardContext<'_>) -> String {
     let answer = if cloze {
         cloze_only(value, card.cloze)
     } else {
-        strip_html(value)
+        value.to_string()
     };
     format!(
         "<div class=\"type-answer\"><code>{}</code></div>",
-        html_escape::encode_text(&answer)
+        html_escape::encode_text(&expected_answer(&answer))
     )
+}
+
+/// The expected answer as Anki's reviewer shows it (`prepare_expected` in
+/// its `typeanswer.rs`): sounds gone, each run of line breaks, `<br>`,
+/// `<div>` and `</div>` one space, then tags stripped and entities decoded.
+///
+/// ```
+/// use flashdeck::anki::template::expected_answer;
+/// assert_eq!(expected_answer("Stop it<div>Moderate: <b>Benadryl</b></div><br>\n<div>x &amp; y</div>"), "Stop it Moderate: Benadryl x & y");
+/// assert_eq!(expected_answer("a<div class=x>b</div>[sound:a.mp3]"), "ab");
+/// ```
+pub fn expected_answer(field: &str) -> String {
+    let without_sounds = crate::markup::replace_sound_tags(field, &|_| Some(String::new()));
+    let mut spaced = String::with_capacity(without_sounds.len());
+    let mut rest = without_sounds.as_str();
+    let mut in_break = false;
+    while let Some(c) = rest.chars().next() {
+        let taken = line_break_len(rest);
+        if taken > 0 {
+            if !in_break {
+                spaced.push(' ');
+            }
+            in_break = true;
+            rest = rest.get(taken..).unwrap_or_default();
+            continue;
+        }
+        in_break = false;
+        spaced.push(c);
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    strip_html(&spaced).trim().to_string()
+}
+
+/// The length of the line break `text` starts with, in Anki's sense of the
+/// expected answer (`\n`, `<br>`, `<br/>`, `<br />`, `<div>`, `</div>`, any
+/// case), or 0.
+fn line_break_len(text: &str) -> usize {
+    if text.starts_with('\n') {
+        return 1;
+    }
+    if !text.starts_with('<') {
+        return 0;
+    }
+    ["<br>", "<br/>", "<br />", "<br >", "<div>", "</div>"]
+        .iter()
+        .find(|tag| {
+            text.as_bytes()
+                .get(..tag.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(tag.as_bytes()))
+        })
+        .map_or(0, |tag| tag.len())
 }
 
 /// Anki's `hint:` is a link that shows the text; on paper and in Quizlet the
@@ -471,19 +522,39 @@ fn hint(text: &str) -> String {
 /// ones too) and in a `cloze` span on the answer; inactive ones show their
 /// text, their nested deletions taking their own turn. Empty when no
 /// deletion of the field is on this card, as in Anki.
+///
+/// A deletion inside MathJax (`\\(\\sqrt{{{c1::n}}}\\)`) is written without
+/// its span, as Anki writes it, so the math stays math.
 fn reveal_cloze(text: &str, which: ClozeCard, question: bool) -> String {
     let nodes = cloze::parse_nodes(text);
+    let math: Vec<std::ops::Range<usize>> = crate::markup::math_segments(text)
+        .into_iter()
+        .map(|s| s.range)
+        .collect();
+    let reveal = Reveal {
+        text,
+        which,
+        question,
+        math: &math,
+    };
     let mut out = String::with_capacity(text.len());
     let mut any_active = false;
     for node in &nodes {
         match node {
             cloze::Node::Text(r) => out.push_str(text.get(r.clone()).unwrap_or("")),
-            cloze::Node::Deletion(d) => {
-                reveal_deletion(d, text, which, question, &mut any_active, &mut out)
-            }
+            cloze::Node::Deletion(d) => reveal.deletion(d, &mut any_active, &mut out),
         }
     }
     if any_active { out } else { String::new() }
+}
+
+/// What revealing one card's deletions needs.
+struct Reveal<'a> {
+    text: &'a str,
+    which: ClozeCard,
+    question: bool,
+    /// The byte ranges of the field's MathJax.
+    math: &'a [std::ops::Range<usize>],
 }
 
 fn is_active(deletion: &cloze::Deletion, which: ClozeCard) -> bool {
@@ -493,45 +564,45 @@ fn is_active(deletion: &cloze::Deletion, which: ClozeCard) -> bool {
     }
 }
 
-fn reveal_deletion(
-    deletion: &cloze::Deletion,
-    text: &str,
-    which: ClozeCard,
-    question: bool,
-    any_active: &mut bool,
-    out: &mut String,
-) {
-    let active = is_active(deletion, which);
-    *any_active |= active;
-    let mut inner = String::new();
-    for node in &deletion.nodes {
-        match node {
-            cloze::Node::Text(r) => inner.push_str(text.get(r.clone()).unwrap_or("")),
-            cloze::Node::Deletion(d) => {
-                reveal_deletion(d, text, which, question, any_active, &mut inner)
+impl Reveal<'_> {
+    fn deletion(&self, deletion: &cloze::Deletion, any_active: &mut bool, out: &mut String) {
+        let (text, question) = (self.text, self.question);
+        let active = is_active(deletion, self.which);
+        *any_active |= active;
+        let mut inner = String::new();
+        for node in &deletion.nodes {
+            match node {
+                cloze::Node::Text(r) => inner.push_str(text.get(r.clone()).unwrap_or("")),
+                cloze::Node::Deletion(d) => self.deletion(d, any_active, &mut inner),
             }
         }
-    }
-    // An Image Occlusion mask (Anki 23.10+): Anki draws it on the image;
-    // on paper and in text it is named, with where it sits.
-    if let Some(mask) = occlusion_mask(&inner) {
-        let state = match (active, question) {
-            (true, true) => "hidden",
-            (true, false) => "revealed",
-            (false, _) => "shown",
-        };
-        out.push_str(&format!(
-            "<span class=\"cloze\">[{state} area: {mask}]</span> "
-        ));
-        return;
-    }
-    match (active, question) {
-        (true, true) => {
-            let shown = deletion.hint(text).unwrap_or("...");
-            out.push_str(&format!("<span class=\"cloze\">[{shown}]</span>"));
+        // An Image Occlusion mask (Anki 23.10+): Anki draws it on the image;
+        // on paper and in text it is named, with where it sits.
+        if let Some(mask) = occlusion_mask(&inner) {
+            let state = match (active, question) {
+                (true, true) => "hidden",
+                (true, false) => "revealed",
+                (false, _) => "shown",
+            };
+            out.push_str(&format!(
+                "<span class=\"cloze\">[{state} area: {mask}]</span> "
+            ));
+            return;
         }
-        (true, false) => out.push_str(&format!("<span class=\"cloze\">{inner}</span>")),
-        (false, _) => out.push_str(&inner),
+        let in_math = self.math.iter().any(|m| m.contains(&deletion.range.start));
+        let shown = match (active, question) {
+            (true, true) => format!("[{}]", deletion.hint(text).unwrap_or("...")),
+            (true, false) => inner,
+            (false, _) => {
+                out.push_str(&inner);
+                return;
+            }
+        };
+        if in_math {
+            out.push_str(&shown);
+        } else {
+            out.push_str(&format!("<span class=\"cloze\">{shown}</span>"));
+        }
     }
 }
 
@@ -665,16 +736,37 @@ mod tests {
 
     #[test]
     fn cloze_type_and_hint() {
-        let fields = [("Text", "{{c1::yo}} {{c2::hablo::verb}}")];
-        assert_eq!(
-            render("{{cloze:Text}}", &fields, true),
-            "<span class=\"cloze\">[...]</span> hablo"
-        );
-        assert_eq!(
-            render("{{cloze:Text}}", &fields, false),
-            "<span class=\"cloze\">yo</span> hablo"
-        );
+        // (field, question, answer); inside MathJax a deletion has no span,
+        // as in Anki: the math stays math.
+        for (text, question, answer) in [
+            (
+                "{{c1::yo}} {{c2::hablo::verb}}",
+                "<span class=\"cloze\">[...]</span> hablo",
+                "<span class=\"cloze\">yo</span> hablo",
+            ),
+            (
+                "\\(\\sqrt{{{c1::n}}}\\) {{c1::x}}",
+                "\\(\\sqrt{[...]}\\) <span class=\"cloze\">[...]</span>",
+                "\\(\\sqrt{n}\\) <span class=\"cloze\">x</span>",
+            ),
+        ] {
+            let fields = [("Text", text)];
+            assert_eq!(render("{{cloze:Text}}", &fields, true), question);
+            assert_eq!(render("{{cloze:Text}}", &fields, false), answer);
+        }
         assert_eq!(render("{{type:Back}}", &[("Back", "<i>x</i>")], true), "");
+        // The expected answer as Anki's reviewer shows it: lines as spaces.
+        assert_eq!(
+            render(
+                "{{type:Back}}",
+                &[(
+                    "Back",
+                    "Stop it<div>Moderate: Benadryl</div><br>and &amp; IVF"
+                )],
+                false
+            ),
+            "<div class=\"type-answer\"><code>Stop it Moderate: Benadryl and &amp; IVF</code></div>"
+        );
         assert!(render("{{type:Back}}", &[("Back", "<i>x</i>")], false).contains("<code>x</code>"));
         assert_eq!(render("{{hint:Back}}", &[("Back", "")], false), "");
         assert_eq!(

@@ -1,9 +1,11 @@
-//! Rendered card HTML → handout Markdown, for cards of bank-declared note
-//! types (their templates give HTML, the handouts are Markdown). Covers
-//! what cards hold: paragraphs and line breaks, emphasis, code, lists,
-//! preformatted blocks, images, links and Anki's `[sound:…]`; everything
-//! else keeps its text. All text is escaped, so nothing in a field becomes
-//! Markdown syntax by accident.
+//! Card HTML → Markdown: what `convert` offers for a field when it renders
+//! back to the same HTML (`read/bank_file.rs`). Covers what cards hold:
+//! paragraphs and line breaks, emphasis, code spans and blocks, lists,
+//! tables, images, links and Anki's `[sound:…]`; everything else keeps its
+//! text. All text is escaped, so nothing in a field becomes Markdown syntax
+//! by accident; code is written as code (its text as it is, entities
+//! decoded); emphasis keeps the spaces at its ends outside its delimiters
+//! (`<b>a </b>b` is `**a** b`, which Markdown reads as emphasis).
 
 /// Markdown for `html` (sanitized HTML with media paths already pointing
 /// where the handout keeps them).
@@ -11,27 +13,59 @@
 /// ```
 /// use flashdeck::markup::html_to_markdown;
 /// assert_eq!(html_to_markdown("<p>the <em>house</em></p><p>a*b</p>"), "the *house*\n\na\\*b");
+/// assert_eq!(html_to_markdown("<b>standardisierte </b>Vereinbarung"), "**standardisierte** Vereinbarung");
+/// assert_eq!(html_to_markdown("<code>Option&lt;&amp;T&gt;</code> <code>&#91;1&#93; `x`</code>"), "`Option<&T>` `` [1] `x` ``");
+/// assert_eq!(html_to_markdown("<table><tr><th>type</th><th>bits</th></tr><tr><td>i8</td><td>8</td></tr></table>"), "| type | bits |\n| --- | --- |\n| i8 | 8 |");
 /// ```
 pub fn html_to_markdown(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut pre = 0usize;
     let mut link: Option<String> = None;
+    // The text of the open code span (outside `<pre>`), decoded.
+    let mut code_span: Option<String> = None;
+    // Open emphasis: its delimiter and where it was written.
+    let mut emphasis: Vec<(&str, usize)> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(open) = rest.find('<') else {
-            text(&mut out, rest, pre > 0);
+        let open = rest.find('<').unwrap_or(rest.len());
+        let written = rest.get(..open).unwrap_or_default();
+        match code_span.as_mut() {
+            Some(code) => code.push_str(&html_escape::decode_html_entities(written)),
+            None => {
+                // Text right after an opening delimiter starts after it
+                // only once its spaces are outside: `** a**` is no emphasis.
+                let just_opened = emphasis
+                    .last_mut()
+                    .filter(|(delimiter, at)| out.len() == *at + delimiter.len());
+                if let Some((_, at)) = just_opened
+                    && written.starts_with(char::is_whitespace)
+                    && pre == 0
+                {
+                    if *at > 0 && !out.get(..*at).unwrap_or_default().ends_with([' ', '\n']) {
+                        // `at` is where the ASCII delimiter starts.
+                        out.insert(*at, ' ');
+                        *at += 1;
+                    }
+                    text(&mut out, written.trim_start(), false);
+                } else {
+                    text(&mut out, written, pre > 0);
+                }
+            }
+        }
+        let Some(after) = rest.get(open..).filter(|a| !a.is_empty()) else {
             break;
         };
-        text(&mut out, &rest[..open], pre > 0);
-        let after = &rest[open..];
         if after.starts_with("<!--") {
-            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            rest = after
+                .find("-->")
+                .map_or("", |e| after.get(e + 3..).unwrap_or_default());
             continue;
         }
         let end = tag_end(after);
-        let tag = &after[..end];
-        rest = &after[end..];
+        let tag = after.get(..end).unwrap_or(after);
+        rest = after.get(end..).unwrap_or_default();
         let closing = tag.starts_with("</");
         let name: String = tag
             .trim_start_matches(['<', '/'])
@@ -39,16 +73,66 @@ pub fn html_to_markdown(html: &str) -> String {
             .take_while(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
+        if let Some(code) = code_span.as_mut() {
+            match (name.as_str(), closing) {
+                ("code", true) => {
+                    let code = code_span.take().unwrap_or_default();
+                    crate::markup::sheet::push_code_span(&mut out, &code, !tables.is_empty());
+                }
+                ("br", _) => code.push(' '),
+                _ => {}
+            }
+            continue;
+        }
         match (name.as_str(), closing) {
+            ("br", _) if !tables.is_empty() => out.push(' '),
             ("br", _) => out.push_str(if pre > 0 { "\n" } else { "  \n" }),
-            (
-                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "tr"
-                | "blockquote" | "hr",
-                _,
-            ) => block(&mut out),
-            ("b" | "strong", _) => out.push_str("**"),
-            ("i" | "em", _) => out.push('*'),
-            ("code", _) if pre == 0 => out.push('`'),
+            ("table", false) => {
+                if tables.is_empty() {
+                    block(&mut out);
+                }
+                tables.push(Table::new(out.len()));
+            }
+            ("table", true) => {
+                if let Some(table) = tables.pop() {
+                    if tables.is_empty() {
+                        table.write(&mut out);
+                        block(&mut out);
+                    } else {
+                        // A table in a cell: its text only.
+                        let flat = table.flat(&mut out);
+                        out.push_str(&flat);
+                    }
+                }
+            }
+            ("tr", false) => {
+                if let Some(table) = tables.last_mut() {
+                    table.row(&mut out);
+                }
+            }
+            ("td" | "th", false) => {
+                if let Some(table) = tables.last_mut() {
+                    table.cell(&mut out);
+                }
+            }
+            ("td" | "th" | "tr", true) => {
+                if let Some(table) = tables.last_mut() {
+                    table.end_cell(&mut out);
+                }
+            }
+            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "hr", _)
+                if !tables.is_empty() =>
+            {
+                out.push(' ')
+            }
+            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "hr", _) => {
+                block(&mut out)
+            }
+            ("b" | "strong", false) => open_emphasis(&mut out, &mut emphasis, "**"),
+            ("b" | "strong", true) => close_emphasis(&mut out, &mut emphasis, "**"),
+            ("i" | "em", false) => open_emphasis(&mut out, &mut emphasis, "*"),
+            ("i" | "em", true) => close_emphasis(&mut out, &mut emphasis, "*"),
+            ("code", false) if pre == 0 => code_span = Some(String::new()),
             ("pre", false) => {
                 block(&mut out);
                 out.push_str("```\n");
@@ -85,7 +169,6 @@ pub fn html_to_markdown(html: &str) -> String {
                     _ => out.push_str(&format!("{indent}- ")),
                 }
             }
-            ("td" | "th", true) => out.push_str(" · "),
             ("img", _) => {
                 let src = attribute(tag, "src").unwrap_or_default();
                 let alt = attribute(tag, "alt").unwrap_or_default();
@@ -111,7 +194,130 @@ pub fn html_to_markdown(html: &str) -> String {
             _ => {}
         }
     }
+    if let Some(code) = code_span.take() {
+        crate::markup::sheet::push_code_span(&mut out, &code, !tables.is_empty());
+    }
+    while let Some(table) = tables.pop() {
+        if tables.is_empty() {
+            table.write(&mut out);
+        } else {
+            let flat = table.flat(&mut out);
+            out.push_str(&flat);
+        }
+    }
     tidy(&out)
+}
+
+/// Opens emphasis: its delimiter, remembered with where it starts.
+fn open_emphasis<'d>(out: &mut String, open: &mut Vec<(&'d str, usize)>, delimiter: &'d str) {
+    open.push((delimiter, out.len()));
+    out.push_str(delimiter);
+}
+
+/// Closes the emphasis `delimiter` opened: the spaces before the end go
+/// after the delimiter, and emphasis with nothing inside goes.
+fn close_emphasis(out: &mut String, open: &mut Vec<(&str, usize)>, delimiter: &str) {
+    let Some(at) = open.iter().rposition(|(d, _)| *d == delimiter) else {
+        return;
+    };
+    let (_, start) = open.remove(at);
+    let inside = out.get(start + delimiter.len()..).unwrap_or_default();
+    if inside.trim().is_empty() {
+        let kept = inside.to_string();
+        out.truncate(start);
+        out.push_str(&kept);
+        return;
+    }
+    let trimmed = out.trim_end_matches([' ', '\n']).len();
+    let spaces = out.get(trimmed..).unwrap_or_default().to_string();
+    out.truncate(trimmed);
+    out.push_str(delimiter);
+    out.push_str(&spaces);
+}
+
+/// A table being read: its rows of cells' Markdown, taken out of `out`
+/// as each cell ends (where the table started, `start`).
+struct Table {
+    start: usize,
+    rows: Vec<Vec<String>>,
+    /// Where the open cell's Markdown starts in `out`.
+    cell: Option<usize>,
+}
+
+impl Table {
+    fn new(start: usize) -> Table {
+        Table {
+            start,
+            rows: Vec::new(),
+            cell: None,
+        }
+    }
+
+    fn row(&mut self, out: &mut String) {
+        self.end_cell(out);
+        self.rows.push(Vec::new());
+    }
+
+    fn cell(&mut self, out: &mut String) {
+        self.end_cell(out);
+        if self.rows.is_empty() {
+            self.rows.push(Vec::new());
+        }
+        self.cell = Some(out.len());
+    }
+
+    /// Takes the open cell's Markdown out of `out` into its row: one line.
+    fn end_cell(&mut self, out: &mut String) {
+        let Some(at) = self.cell.take() else {
+            // Text between cells is no cell's.
+            out.truncate(self.start);
+            return;
+        };
+        let markdown = out.get(at..).unwrap_or_default();
+        let one_line: Vec<&str> = markdown.split_whitespace().collect();
+        let cell = one_line.join(" ");
+        out.truncate(at);
+        if let Some(row) = self.rows.last_mut() {
+            row.push(cell);
+        }
+    }
+
+    /// Writes the table as a pipe table in place of what it left in `out`
+    /// (its first row the header).
+    fn write(mut self, out: &mut String) {
+        self.end_cell(out);
+        out.truncate(self.start);
+        self.rows.retain(|r| !r.is_empty());
+        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            out.push('|');
+            for column in 0..columns {
+                out.push(' ');
+                out.push_str(row.get(column).map_or("", String::as_str));
+                out.push_str(" |");
+            }
+            out.push('\n');
+            if i == 0 {
+                out.push('|');
+                for _ in 0..columns {
+                    out.push_str(" --- |");
+                }
+                out.push('\n');
+            }
+        }
+    }
+
+    /// The table's cells as one line (a table inside a cell), taken out of
+    /// `out`.
+    fn flat(mut self, out: &mut String) -> String {
+        self.end_cell(out);
+        out.truncate(self.start);
+        let cells: Vec<&str> = self.rows.iter().flatten().map(String::as_str).collect();
+        cells.join(" ")
+    }
 }
 
 /// The end of the tag at the start of `html` (after its `>`, quotes respected).
@@ -288,6 +494,27 @@ mod tests {
             "```\nx = 1\n\ny\n```"
         );
         assert_eq!(html_to_markdown("<p>1. not a list</p>"), "1\\. not a list");
+        // Code is code: its text as it is, entities decoded.
+        assert_eq!(
+            html_to_markdown(
+                "<code>vec!&#91;1, 2&#93;</code>, <code>&amp;mut T</code>, <code>Option&lt;T&gt;</code>, <code>less than $25</code>"
+            ),
+            "`vec![1, 2]`, `&mut T`, `Option<T>`, `less than $25`"
+        );
+        // Emphasis keeps its spaces outside; empty emphasis goes.
+        assert_eq!(
+            html_to_markdown(
+                "Eine <b>standardisierte </b>Vereinbarung,<i> börsengehandelt</i><b> </b>x"
+            ),
+            "Eine **standardisierte** Vereinbarung, *börsengehandelt* x"
+        );
+        // Tables are tables.
+        assert_eq!(
+            html_to_markdown(
+                "<table><tbody><tr><th>type</th><th>bits</th></tr><tr><td><code>i8</code></td><td>a|b</td></tr><tr><td>x</td></tr></tbody></table>after"
+            ),
+            "| type | bits |\n| --- | --- |\n| `i8` | a\\|b |\n| x |  |\n\nafter"
+        );
         assert_eq!(
             html_to_markdown("<img src=\"m/a.png\" alt=\"A\">"),
             "![A](<m/a.png>)"

@@ -20,6 +20,67 @@ pub(crate) fn tokenize(html: &str) -> Vec<Piece> {
     tokenizer.sink.tokens.take()
 }
 
+/// Whether a start tag named `name` opens an element whose text a reader
+/// never sees (`<script>`, `<style>`, `<head>`, a `<select>`'s options…):
+/// what follows is skipped up to its end tag.
+pub(crate) fn hides_its_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "template"
+            | "noscript"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "object"
+            | "head"
+            | "title"
+            | "svg"
+            | "math"
+            | "select"
+            | "textarea"
+    )
+}
+
+/// While `skipping` names an element whose text is hidden, an end tag
+/// `name` either ends it (`skipping` becomes `None`) or is inside it; true
+/// when the tag belonged to the skipped element.
+pub(crate) fn skipped_end(skipping: &mut Option<String>, name: &str) -> bool {
+    match skipping {
+        Some(skipped) => {
+            if skipped == name {
+                *skipping = None;
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// What reads HTML a token at a time ([`feed`]).
+pub(crate) trait TokenReader {
+    /// Text, entities decoded.
+    fn on_text(&mut self, text: &str);
+    /// A start tag.
+    fn on_start(&mut self, name: &str, attributes: &[(String, String)], self_closing: bool);
+    /// An end tag.
+    fn on_end(&mut self, name: &str);
+}
+
+/// Hands `piece` to `reader`.
+pub(crate) fn feed(piece: Piece, reader: &mut impl TokenReader) {
+    match piece {
+        Piece::Text(text) => reader.on_text(&text),
+        Piece::Start {
+            name,
+            attributes,
+            self_closing,
+        } => reader.on_start(&name, &attributes, self_closing),
+        Piece::End(name) => reader.on_end(&name),
+    }
+}
+
 /// A token of HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {

@@ -18,7 +18,7 @@ pub use plain::{Layout, html_to_plain, to_plain, to_plain_text};
 pub use sanitize::{
     STYLE_PROPERTIES, is_safe_url, removed_by_sanitizing, sanitize as sanitize_html,
 };
-pub use tex::{tex_to_html, tex_to_text};
+pub use tex::{anki_latex, tex_to_html, tex_to_text};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -44,12 +44,12 @@ struct ProtectedMath<'m> {
 }
 
 /// A MathJax segment: its byte range, delimiters included.
-struct MathSegment {
-    range: std::ops::Range<usize>,
+pub(crate) struct MathSegment {
+    pub(crate) range: std::ops::Range<usize>,
 }
 
 /// Every `\( … \)` and `\[ … \]` in `markdown`, in order.
-fn math_segments(markdown: &str) -> Vec<MathSegment> {
+pub(crate) fn math_segments(markdown: &str) -> Vec<MathSegment> {
     let mut found = Vec::new();
     let mut from = 0;
     // Backslashes are rare in cards: jump from one to the next.

@@ -4,8 +4,9 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::html_tokens::{TokenReader, feed, hides_its_text, skipped_end, tokenize};
 use super::sanitize::hidden_html;
-use super::{parse, protect_math, strip_tags, tex_to_text};
+use super::{math_segments, parse, protect_math, strip_tags, tex_to_text};
 
 /// How plain text is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,86 +27,375 @@ pub fn to_plain_text(markdown: &str) -> String {
 }
 
 /// Rendered HTML (a card of a bank-declared note type) as plain text in
-/// the given layout: block ends and `<br>` break lines, `<script>`/`<style>`
-/// and comments vanish, entities are decoded, `[sound:…]` goes, and runs of
-/// spaces collapse.
+/// the given layout, laid out as [`to_plain`] lays out Markdown: paragraphs,
+/// `<div>`s and `<br>` break lines (a space on one line), list items start
+/// with `• ` (`3. ` in an ordered list), a table's cells are joined by ` | `
+/// and its rows by `; ` (on lines, a row a line), a `<pre>` block's lines by
+/// ` ⏎ ` (on lines, a line each). Read with a browser's tokenizer:
+/// `<script>`, `<style>` and the like and comments vanish, entities are
+/// decoded (`&nbsp;` as a space), `[sound:…]` goes, runs of spaces collapse,
+/// and MathJax outside code is shown as [`to_plain_text`] shows it.
+///
+/// ```
+/// use flashdeck::markup::{Layout, html_to_plain};
+/// let html = "<p>Sizes:</p><table><tr><th>type</th><th>bits</th></tr><tr><td><code>i8</code></td><td>8</td></tr></table>";
+/// assert_eq!(html_to_plain(html, Layout::OneLine), "Sizes: type | bits; i8 | 8");
+/// assert_eq!(html_to_plain("<ol><li>a</li><li>b &amp; \\(x^2\\)</li></ol>", Layout::OneLine), "1. a 2. b & x²");
+/// assert_eq!(html_to_plain("Code:<pre><code>x &lt; 1\ny</code></pre>", Layout::OneLine), "Code: ⏎ x < 1 ⏎ y");
+/// ```
 pub fn html_to_plain(html: &str, layout: Layout) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let after = &rest[open..];
-        let lower = after
-            .get(..after.len().min(12))
-            .unwrap_or(after)
-            .to_ascii_lowercase();
-        let skip_to = |close: &str| {
-            after
-                .to_ascii_lowercase()
-                .find(close)
-                .map_or(after.len(), |i| i + close.len())
-        };
-        let end = if lower.starts_with("<!--") {
-            skip_to("-->")
-        } else if lower.starts_with("<script") {
-            skip_to("</script>")
-        } else if lower.starts_with("<style") {
-            skip_to("</style>")
-        } else {
-            let end = after.find('>').map_or(after.len(), |i| i + 1);
-            let name: String = lower
-                .trim_start_matches(['<', '/'])
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .collect();
-            if matches!(
-                name.as_str(),
-                "br" | "p"
-                    | "div"
-                    | "li"
-                    | "tr"
-                    | "h1"
-                    | "h2"
-                    | "h3"
-                    | "h4"
-                    | "h5"
-                    | "h6"
-                    | "pre"
-                    | "hr"
-                    | "table"
-                    | "ul"
-                    | "ol"
-                    | "blockquote"
-            ) {
-                text.push('\n');
-            } else if matches!(name.as_str(), "td" | "th") {
-                text.push(' ');
-            }
-            end
-        };
-        rest = &after[end..];
+    let mut text = PlainText::new(layout);
+    for piece in tokenize(html) {
+        feed(piece, &mut text);
     }
-    text.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&text).replace('\u{a0}', " ");
-    let without_sounds = {
-        let mut out = String::with_capacity(decoded.len());
-        let mut rest = decoded.as_str();
-        while let Some(i) = rest.find("[sound:") {
-            out.push_str(&rest[..i]);
-            rest = rest[i..].find(']').map_or("", |e| &rest[i + e + 1..]);
+    text.finish()
+}
+
+/// Marks a line of code in [`PlainText`]'s lines: its spaces are kept.
+const CODE_LINE: char = '\u{E002}';
+
+/// HTML tokens → plain text (see [`html_to_plain`]).
+struct PlainText {
+    layout: Layout,
+    /// Lines (`\n`-separated) of text with runs of spaces collapsed; a line
+    /// of code starts with [`CODE_LINE`].
+    out: String,
+    /// Inside an element whose text is not shown: its name.
+    skipping: Option<String>,
+    /// The text of the open `<pre>` block and how deep `<pre>`s nest.
+    code: Option<(String, usize)>,
+    /// Open `<code>` (and the like) outside `<pre>`: no math there.
+    code_spans: usize,
+    /// Prose not yet written, `<br>` as `\n`: MathJax reads math across
+    /// `<br>` (its `includeHtmlTags`), not across other tags.
+    pending: String,
+    /// Open lists: `None` for bullets, else the next number.
+    lists: Vec<Option<u64>>,
+    /// Open tables: (rows begun, cells begun in the row).
+    tables: Vec<(usize, usize)>,
+}
+
+impl PlainText {
+    fn new(layout: Layout) -> PlainText {
+        PlainText {
+            layout,
+            out: String::new(),
+            skipping: None,
+            code: None,
+            code_spans: 0,
+            pending: String::new(),
+            lists: Vec::new(),
+            tables: Vec::new(),
         }
-        out.push_str(rest);
-        out
-    };
-    let lines: Vec<String> = without_sounds
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect();
-    match layout {
-        Layout::OneLine => lines.join(" "),
-        Layout::Lines => lines.join("\n"),
     }
+
+    fn in_cell(&self) -> bool {
+        self.tables.last().is_some_and(|(_, cells)| *cells > 0)
+    }
+
+    /// Ends the line (inside a table cell, a space: a cell is one line).
+    fn line(&mut self) {
+        if self.in_cell() {
+            self.space();
+        } else {
+            self.trim_end();
+            if !self.out.is_empty() && !self.out.ends_with('\n') {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn space(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with([' ', '\n']) {
+            self.out.push(' ');
+        }
+    }
+
+    fn trim_end(&mut self) {
+        let kept = self.out.trim_end_matches(' ').len();
+        self.out.truncate(kept);
+    }
+
+    /// Writes the pending prose: sounds gone, math as text (not in code,
+    /// which MathJax leaves alone), spaces collapsed, `<br>` a line break.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let text = without_sounds(&pending);
+        let text = if self.code_spans == 0 {
+            math_as_text(&text)
+        } else {
+            text
+        };
+        for (line_at, line) in text.split('\n').enumerate() {
+            if line_at > 0 {
+                self.line();
+            }
+            for (i, word) in line.split(char::is_whitespace).enumerate() {
+                if i > 0 {
+                    self.space();
+                }
+                self.out.push_str(word);
+            }
+        }
+    }
+
+    /// A `<pre>` block: each line that holds something, as written.
+    fn code_block(&mut self, code: &str) {
+        let lines = code.lines().filter(|l| !l.trim().is_empty());
+        if self.in_cell() {
+            // A table cell is one line.
+            for word in lines.flat_map(str::split_whitespace) {
+                self.space();
+                self.out.push_str(word);
+            }
+            return;
+        }
+        self.line();
+        for line in lines {
+            self.out.push(CODE_LINE);
+            self.out.push_str(line.trim_end());
+            self.out.push('\n');
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        if let Some((code, _)) = self.code.take() {
+            self.code_block(&code);
+        }
+        // Lines of prose trimmed, lines of code with their indentation.
+        let lines = self
+            .out
+            .split('\n')
+            .filter_map(|line| match line.strip_prefix(CODE_LINE) {
+                Some(code) => Some((true, code.trim_end())),
+                None => Some((false, line.trim())).filter(|(_, l)| !l.is_empty()),
+            });
+        match self.layout {
+            Layout::Lines => lines.map(|(_, l)| l).collect::<Vec<_>>().join("\n"),
+            Layout::OneLine => {
+                // As `to_plain` writes a code block on one line: its lines
+                // joined by ` ⏎ `, set off by ` ⏎ ` from the prose around it.
+                let mut out = String::new();
+                let mut last_code = false;
+                for (code, line) in lines {
+                    if !out.is_empty() {
+                        out.push_str(if code || last_code { " ⏎ " } else { " " });
+                    }
+                    out.push_str(if code { line } else { line.trim() });
+                    last_code = code;
+                }
+                out
+            }
+        }
+    }
+}
+
+impl TokenReader for PlainText {
+    /// Text a reader sees: kept until the next tag other than `<br>`.
+    fn on_text(&mut self, text: &str) {
+        if self.skipping.is_some() {
+            return;
+        }
+        match self.code.as_mut() {
+            Some((code, _)) => code.push_str(text),
+            None => self.pending.push_str(text),
+        }
+    }
+
+    fn on_start(&mut self, name: &str, attributes: &[(String, String)], self_closing: bool) {
+        if self.skipping.is_some() {
+            return;
+        }
+        if let Some((code, depth)) = self.code.as_mut() {
+            match name {
+                "br" => code.push('\n'),
+                "pre" => *depth += 1,
+                _ => {}
+            }
+            return;
+        }
+        if name == "br" {
+            if self.code_spans == 0 && !self.in_cell() {
+                self.pending.push('\n');
+            } else {
+                self.flush();
+                self.line();
+            }
+            return;
+        }
+        if name == "wbr" {
+            return;
+        }
+        self.flush();
+        match name {
+            _ if (hides_its_text(name) || matches!(name, "audio" | "video")) && !self_closing => {
+                self.skipping = Some(name.to_string());
+            }
+            "pre" => {
+                self.line();
+                self.code = Some((String::new(), 1));
+            }
+            "code" | "kbd" | "samp" | "tt" => self.code_spans += 1,
+            "ul" | "ol" => {
+                self.line();
+                let start = (name == "ol").then(|| {
+                    attributes
+                        .iter()
+                        .find(|(n, _)| n == "start")
+                        .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+                        .unwrap_or(1)
+                });
+                self.lists.push(start);
+            }
+            "li" => {
+                self.line();
+                match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        self.out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => self.out.push_str("• "),
+                }
+            }
+            "table" => {
+                self.line();
+                self.tables.push((0, 0));
+            }
+            "tr" => {
+                if let Some((rows, cells)) = self.tables.last_mut() {
+                    let first = *rows == 0;
+                    *rows += 1;
+                    *cells = 0;
+                    if !first {
+                        self.trim_end();
+                        match self.layout {
+                            Layout::OneLine => self.out.push_str("; "),
+                            Layout::Lines => self.out.push('\n'),
+                        }
+                    }
+                }
+            }
+            "td" | "th" => {
+                if let Some((_, cells)) = self.tables.last_mut() {
+                    *cells += 1;
+                    if *cells > 1 {
+                        self.trim_end();
+                        self.out.push_str(" | ");
+                    }
+                }
+            }
+            _ if is_block(name) => self.line(),
+            _ => {}
+        }
+    }
+
+    fn on_end(&mut self, name: &str) {
+        if skipped_end(&mut self.skipping, name) {
+            return;
+        }
+        if let Some((code, depth)) = self.code.as_mut() {
+            if name == "pre" {
+                *depth -= 1;
+                if *depth == 0 {
+                    let code = std::mem::take(code);
+                    self.code = None;
+                    self.code_block(&code);
+                }
+            }
+            return;
+        }
+        self.flush();
+        match name {
+            "code" | "kbd" | "samp" | "tt" => self.code_spans = self.code_spans.saturating_sub(1),
+            "ul" | "ol" => {
+                self.lists.pop();
+                self.line();
+            }
+            "table" => {
+                self.tables.pop();
+                self.line();
+            }
+            "li" => self.line(),
+            _ if is_block(name) => self.line(),
+            _ => {}
+        }
+    }
+}
+
+/// Elements that start and end a line.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "blockquote"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "aside"
+            | "nav"
+            | "figure"
+            | "figcaption"
+            | "center"
+            | "address"
+            | "details"
+            | "summary"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "fieldset"
+            | "legend"
+            | "caption"
+            | "body"
+            | "html"
+    )
+}
+
+/// `text` without Anki's `[sound:…]` tags (what they play is not text).
+fn without_sounds(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("[sound:") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let after = rest.get(i..).unwrap_or_default();
+        rest = after
+            .find(']')
+            .map_or("", |e| after.get(e + 1..).unwrap_or_default());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Each MathJax segment of `text` as [`math_text`] shows it.
+fn math_as_text(text: &str) -> String {
+    let segments = math_segments(text);
+    if segments.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for segment in segments {
+        out.push_str(text.get(last..segment.range.start).unwrap_or_default());
+        out.push_str(&math_text(
+            text.get(segment.range.clone()).unwrap_or_default(),
+        ));
+        last = segment.range.end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
 }
 
 /// Markdown as plain text in the given layout.
@@ -245,6 +535,54 @@ mod tests {
         assert_eq!(
             to_plain(md, Layout::Lines),
             "Para one wraps.\n• a\n• b\nx = 1\n    y"
+        );
+    }
+
+    #[test]
+    fn html_reads_as_markdown_does() {
+        // Tables as rows, lists with their markers, code blocks set off, as
+        // `to_plain` lays out the same Markdown.
+        let table = "<table><tbody><tr><th>type</th><th>bits</th></tr><tr><td><code>i8</code></td><td>8</td></tr></tbody></table>";
+        assert_eq!(
+            html_to_plain(table, Layout::OneLine),
+            to_plain_text("| type | bits |\n|---|---|\n| `i8` | 8 |")
+        );
+        assert_eq!(html_to_plain(table, Layout::Lines), "type | bits\ni8 | 8");
+        let lists = "<ol start=3><li>a</li><li>b<ul><li>c</li></ul></li></ol><ul><li>d</li></ul>";
+        assert_eq!(html_to_plain(lists, Layout::OneLine), "3. a 4. b • c • d");
+        let code = "Run:<pre><code class=\"language-rust\">let v = vec![1];\n\nif a &lt; b {\n    go();\n}</code></pre>then";
+        assert_eq!(
+            html_to_plain(code, Layout::OneLine),
+            "Run: ⏎ let v = vec![1]; ⏎ if a < b { ⏎     go(); ⏎ } ⏎ then"
+        );
+        assert_eq!(
+            html_to_plain(code, Layout::Lines),
+            "Run:\nlet v = vec![1];\nif a < b {\n    go();\n}\nthen"
+        );
+        // Entities decoded, code spans as they are, no literal backslashes.
+        assert_eq!(
+            html_to_plain(
+                "<code>vec!&#91;1&#93;</code> <code>&amp;mut T</code>&nbsp;<code>\\(x\\)</code>",
+                Layout::OneLine
+            ),
+            "vec![1] &mut T \\(x\\)"
+        );
+    }
+
+    #[test]
+    fn html_math_reads_as_text_even_across_line_breaks() {
+        assert_eq!(
+            html_to_plain("Area \\(\\pi r^2\\) and \\(a &lt; b\\)", Layout::OneLine),
+            "Area πr² and a < b"
+        );
+        // MathJax reads across `<br>` (not across other tags).
+        assert_eq!(
+            html_to_plain("\\(x^{2}<br>+ 1\\)<br>next", Layout::Lines),
+            "x² + 1\nnext"
+        );
+        assert_eq!(
+            html_to_plain("<b>\\(x</b> y\\)", Layout::OneLine),
+            "\\(x y\\)"
         );
     }
 

@@ -2,6 +2,7 @@
 //! operators, sub- and superscripts, fractions, roots) typeset without a
 //! TeX engine: as HTML for the print page, as Unicode text for Quizlet.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A small subset of TeX math as HTML, or `None` for anything outside it.
@@ -285,6 +286,92 @@ pub fn tex_to_text(tex: &str) -> Option<String> {
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// What Anki typesets with LaTeX (`[latex]…[/latex]`, `[$]…[/$]`,
+/// `[$$]…[/$$]`, in a field or a template) as the outputs outside Anki show
+/// it: `[$]` and `[$$]` become MathJax math (`\\( … \\)`, `\\[ … \\]`,
+/// typeset like any card's math), `[latex]` its LaTeX source as text. The
+/// source is read as Anki reads it (its `extract_latex`): markers in any
+/// case, the shortest body of at least one character, `<br>` and `<div>` as
+/// line breaks, other tags dropped, entities decoded; it goes back into the
+/// HTML escaped.
+///
+/// ```
+/// use flashdeck::markup::anki_latex;
+/// assert_eq!(anki_latex("[$]a &lt; b[/$] and [LaTeX]\\LaTeX{}<br>x[/latex]"), "\\(a &lt; b\\) and \\LaTeX{}\nx");
+/// assert_eq!(anki_latex("[$$]x[/$$] [$][/$] [$]"), "\\[x\\] [$][/$] [$]");
+/// ```
+pub fn anki_latex(html: &str) -> Cow<'_, str> {
+    // Offsets found in the lowercase copy are offsets in `html` (ASCII
+    // case changes keep every byte where it is), and each is the place of
+    // an ASCII character, so every slice below starts and ends on one.
+    let lower = html.to_ascii_lowercase();
+    if !(lower.contains("[latex]") || lower.contains("[$]") || lower.contains("[$$]")) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower.get(from..).and_then(|rest| rest.find('[')) {
+        let start = from + found;
+        from = start + 1;
+        let rest = lower.get(start..).unwrap_or_default();
+        let Some((open, close, wrap)) = [
+            ("[latex]", "[/latex]", ("", "")),
+            ("[$]", "[/$]", ("\\(", "\\)")),
+            ("[$$]", "[/$$]", ("\\[", "\\]")),
+        ]
+        .into_iter()
+        .find(|(open, _, _)| rest.starts_with(open)) else {
+            continue;
+        };
+        let body_start = start + open.len();
+        // The body holds at least one character.
+        let Some(first) = html.get(body_start..).and_then(|b| b.chars().next()) else {
+            continue;
+        };
+        let search = body_start + first.len_utf8();
+        let Some(end) = lower
+            .get(search..)
+            .and_then(|b| b.find(close))
+            .map(|e| search + e)
+        else {
+            continue;
+        };
+        out.push_str(html.get(copied..start).unwrap_or_default());
+        let source = latex_source(html.get(body_start..end).unwrap_or_default());
+        out.push_str(wrap.0);
+        out.push_str(&html_escape::encode_text(&source));
+        out.push_str(wrap.1);
+        copied = end + close.len();
+        from = copied;
+    }
+    out.push_str(html.get(copied..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+/// The LaTeX in a marker's body as Anki reads it (`strip_html_for_latex`):
+/// `<br>`, `<br />` and `<div>` are line breaks, other tags go, entities are
+/// decoded.
+fn latex_source(body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    // The name and attributes of the tag being read.
+    let mut tag: Option<String> = None;
+    for c in body.chars() {
+        match (tag.as_mut(), c) {
+            (None, '<') => tag = Some(String::new()),
+            (None, c) => text.push(c),
+            (Some(inside), '>') => {
+                if matches!(inside.to_ascii_lowercase().as_str(), "br" | "br /" | "div") {
+                    text.push('\n');
+                }
+                tag = None;
+            }
+            (Some(inside), c) => inside.push(c),
+        }
+    }
+    html_escape::decode_html_entities(&text).into_owned()
+}
+
 /// Characters with a Unicode superscript, and that superscript.
 const SUPERSCRIPTS: &[(char, char)] = &[
     ('0', '⁰'),
@@ -348,4 +435,29 @@ const SUBSCRIPTS: &[(char, char)] = &[
 
 fn script_char(table: &[(char, char)], c: char) -> Option<char> {
     table.iter().find(|(from, _)| *from == c).map(|(_, to)| *to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anki_latex_reads_as_anki_does() {
+        assert_eq!(
+            anki_latex("Einstein: [$]E = mc^2[/$] and [$$]m_0[/$$]"),
+            "Einstein: \\(E = mc^2\\) and \\[m_0\\]"
+        );
+        // The source: tags gone, `<br>` and `<div>` as lines, entities
+        // decoded and escaped again; markers in any case.
+        assert_eq!(
+            anki_latex("[LATEX]a &lt; <b>b</b><br>c<div>d</div>[/Latex]"),
+            "a &lt; b\nc\nd"
+        );
+        // No body, no closing marker: left as written.
+        for text in ["[latex][/latex]", "[$]x", "[$$]", "a [b] c", "[latex]"] {
+            assert_eq!(anki_latex(text), text);
+        }
+        // Multi-byte text around and inside.
+        assert_eq!(anki_latex("é[$]ß[/$]ü"), "é\\(ß\\)ü");
+    }
 }

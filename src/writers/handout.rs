@@ -51,11 +51,12 @@ pub struct Section<'a> {
 /// [`HandoutText`].
 pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
     let texts = deck.handout_text();
+    let card_topics = card_topics(deck.deck());
     // Cards grouped by topic in one pass, topics in order of first appearance.
     let mut topics: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (at_card, card) in deck.cards.iter().enumerate() {
-        let topic = card.topic.as_deref().unwrap_or(NO_TOPIC);
+    for (at_card, topic) in card_topics.iter().enumerate() {
+        let topic = topic.unwrap_or(NO_TOPIC);
         let at = *index.entry(topic).or_insert_with(|| {
             topics.push((topic, Vec::new()));
             topics.len() - 1
@@ -92,6 +93,83 @@ pub fn sections<'a>(deck: &'a Rendered<'_>) -> Vec<Section<'a>> {
             }
         })
         .collect()
+}
+
+/// The topic each card is shown under: its `topic` when the bank gives
+/// cards topics. A bank without (a deck converted from Anki, most often)
+/// takes them from its subdecks, else from its tags: the level of each
+/// card's deck (`Lang::Verbs`) or of its first tag (`grammar::verbs`; a
+/// hierarchical tag before a flat one, Anki's `marked` and `leech` never)
+/// just below what every card shares (`Verbs`). A card at that shared level
+/// itself, or without a tag, is under [`NO_TOPIC`]. When neither gives any
+/// card a topic, none has one.
+pub fn card_topics(deck: &Deck) -> Vec<Option<&str>> {
+    if deck.cards.iter().any(|c| c.topic.is_some()) {
+        return deck.cards.iter().map(|c| c.topic.as_deref()).collect();
+    }
+    let decks: Vec<Option<&str>> = deck
+        .cards
+        .iter()
+        .map(|c| Some(c.deck.as_deref().unwrap_or(&deck.name)))
+        .collect();
+    if let Some(topics) = topics_below_shared(&decks) {
+        return topics;
+    }
+    let tags: Vec<Option<&str>> = deck.cards.iter().map(topic_tag_of).collect();
+    topics_below_shared(&tags).unwrap_or_else(|| vec![None; deck.cards.len()])
+}
+
+/// The tag a card's topic is read from: its first hierarchical tag, else
+/// its first tag (Anki's own `marked` and `leech` are no topic).
+fn topic_tag_of(card: &DeckCard) -> Option<&str> {
+    let candidates = || {
+        card.tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !t.eq_ignore_ascii_case("marked") && !t.eq_ignore_ascii_case("leech"))
+    };
+    candidates()
+        .find(|t| t.contains("::"))
+        .or_else(|| candidates().next())
+}
+
+/// For `::`-separated paths, the part of each just below the parts every
+/// path shares; `None` for a path that has no more parts (and for no path).
+/// `None` as a whole when no path has such a part.
+///
+/// ```
+/// use flashdeck::writers::handout::topics_below_shared;
+/// let decks = [Some("Lang::Verbs"), Some("Lang::Nouns::Food"), Some("Lang")];
+/// assert_eq!(topics_below_shared(&decks), Some(vec![Some("Verbs"), Some("Nouns"), None]));
+/// assert_eq!(topics_below_shared(&[Some("Lang"), Some("Lang")]), None);
+/// assert_eq!(topics_below_shared(&[Some("a::b"), None, Some("c")]), Some(vec![Some("a"), None, Some("c")]));
+/// ```
+pub fn topics_below_shared<'p>(paths: &[Option<&'p str>]) -> Option<Vec<Option<&'p str>>> {
+    let split = |path: &'p str| path.split("::").map(str::trim);
+    let mut shared: Option<Vec<&str>> = None;
+    for path in paths.iter().flatten() {
+        shared = Some(match shared {
+            None => split(path).collect(),
+            Some(mut parts) => {
+                let same = parts
+                    .iter()
+                    .zip(split(path))
+                    .take_while(|(a, b)| *a == b)
+                    .count();
+                parts.truncate(same);
+                parts
+            }
+        });
+    }
+    let depth = shared?.len();
+    let topics: Vec<Option<&str>> = paths
+        .iter()
+        .map(|path| {
+            path.and_then(|p| split(p).nth(depth))
+                .filter(|t| !t.is_empty())
+        })
+        .collect();
+    topics.iter().any(Option::is_some).then_some(topics)
 }
 
 /// Appends each section to a Markdown sheet: its `## topic` heading, then
@@ -272,5 +350,45 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01");
         assert_eq!(iso_date(1_764_028_800), "2025-11-25");
         assert_eq!(anchor("Models and the ORM"), "models-and-the-orm");
+    }
+
+    #[test]
+    fn a_bank_without_topics_takes_them_from_subdecks_else_tags() {
+        let template = crate::testing::showcase_deck();
+        let card = |deck: Option<&str>, tags: &[&str]| {
+            let mut card = template.cards[0].clone();
+            card.topic = None;
+            card.deck = deck.map(str::to_string);
+            card.tags = tags.iter().map(|t| t.to_string()).collect();
+            card
+        };
+        let deck = |cards: Vec<crate::transform::DeckCard>| {
+            let mut deck = template.clone();
+            deck.name = "Lang".to_string();
+            deck.cards = cards;
+            deck
+        };
+        let subdecks = deck(vec![
+            card(Some("Lang::Nouns"), &["a::b"]),
+            card(Some("Lang::Verbs::Irregular"), &[]),
+            card(None, &["x"]),
+        ]);
+        assert_eq!(card_topics(&subdecks), [Some("Nouns"), Some("Verbs"), None]);
+        let tagged = deck(vec![
+            card(None, &["marked", "rust::syntax"]),
+            card(Some("Lang"), &["checklater", "math::geometry"]),
+            card(None, &["02_forwards", "leech"]),
+            card(None, &[]),
+        ]);
+        assert_eq!(
+            card_topics(&tagged),
+            [Some("rust"), Some("math"), Some("02_forwards"), None]
+        );
+        let one_tag = deck(vec![card(None, &["lang::es"]), card(None, &["lang::es"])]);
+        assert_eq!(card_topics(&one_tag), [None, None]);
+        // The bank's own topics win.
+        let mut topics = deck(vec![card(Some("Lang::Nouns"), &[]), card(None, &[])]);
+        topics.cards[1].topic = Some("Grammar".to_string());
+        assert_eq!(card_topics(&topics), [None, Some("Grammar")]);
     }
 }

@@ -73,7 +73,15 @@ impl Writer for HandoutHtmlWriter {
                     Some(html) if same_rendering(md, card_md, html) => typeset(html.as_str()),
                     _ => render_markdown(md),
                 },
-                Side::Html(html) => typeset(show_sounds(html_field_to_html(html, &page_media))),
+                Side::Html(html) => {
+                    let html = html_field_to_html(html, &page_media);
+                    // Rewritten HTML is sanitized again, last but for math.
+                    let html = match code_blocks(&html) {
+                        Some(highlighted) => sanitize_html(&highlighted),
+                        None => html,
+                    };
+                    typeset(show_sounds(html))
+                }
             }
         };
         let render = |md: &str| render_markdown(md);
@@ -306,6 +314,55 @@ fn typeset_math(html: &str) -> Option<String> {
     Some(out)
 }
 
+/// The code blocks of a card's sanitized HTML as the page shows a
+/// Markdown card's (`markup::to_html`): `<pre class="code">`, and the code
+/// highlighted when its `<code>` names a language (`class="language-rust"`)
+/// the highlighter knows and holds only text. `None` when there is no block.
+fn code_blocks(html: &str) -> Option<String> {
+    const PRE: &str = "<pre>";
+    if !html.contains(PRE) {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 2);
+    let mut rest = html;
+    while let Some(at) = rest.find(PRE) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str("<pre class=\"code\">");
+        rest = rest.get(at + PRE.len()..).unwrap_or_default();
+        if let Some((code_tag, code, after)) = language_block(rest)
+            && let Some(highlighted) = crate::markup::highlight::highlight(&code.1, code.0)
+        {
+            out.push_str(code_tag);
+            out.push_str(highlighted.trim_end_matches('\n'));
+            out.push_str("</code></pre>");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The `<code class="… language-x …">` opening `html` (what follows a
+/// `<pre>`), its language and decoded text, and what follows its
+/// `</code></pre>`; `None` unless the block holds only text.
+fn language_block(html: &str) -> Option<(&str, (&str, String), &str)> {
+    let tag_end = html.strip_prefix("<code class=\"")?.find('>')? + "<code class=\"".len() + 1;
+    let code_tag = html.get(..tag_end)?;
+    let lang = code_tag
+        .get("<code class=\"".len()..code_tag.len().saturating_sub(2))?
+        .split_ascii_whitespace()
+        .find_map(|class| class.strip_prefix("language-"))?;
+    let body_and_rest = html.get(tag_end..)?;
+    let body_end = body_and_rest.find("</code></pre>")?;
+    let body = body_and_rest.get(..body_end)?;
+    if body.contains('<') {
+        return None;
+    }
+    let after = body_and_rest.get(body_end + "</code></pre>".len()..)?;
+    let code = html_escape::decode_html_entities(body).into_owned();
+    Some((code_tag, (lang, code), after))
+}
+
 /// Whether a media file is played rather than shown.
 fn is_sound(name: &str) -> bool {
     let mime = mime_type(name);
@@ -386,6 +443,41 @@ mod tests {
             .count();
         assert!(kept > 5, "the .apkg kept {kept} cards' HTML");
         assert_eq!(HandoutHtmlWriter.files(&shared).unwrap(), alone);
+    }
+
+    #[test]
+    fn html_code_blocks_are_highlighted_as_markdown_ones() {
+        let html = "A<pre><code class=\"language-rust\">let v = a &lt; b;</code></pre>\
+                    <pre><code>plain</code></pre><pre><code class=\"language-rust\">a<b>b</b></code></pre>";
+        let blocks = sanitize_html(&code_blocks(html).unwrap());
+        // The decoded code, highlighted as a Markdown card's fence is.
+        let highlighted = crate::markup::highlight::highlight("let v = a < b;", "rust").unwrap();
+        assert!(highlighted.contains("<span"), "{highlighted}");
+        let expected = sanitize_html(&format!(
+            "A<pre class=\"code\"><code class=\"language-rust\">{highlighted}</code></pre>"
+        ));
+        assert!(blocks.starts_with(&expected), "{blocks}\n{expected}");
+        // Without a language, or holding tags: the page's code style only.
+        assert!(blocks.ends_with(
+            "<pre class=\"code\"><code>plain</code></pre>\
+             <pre class=\"code\"><code class=\"language-rust\">a<b>b</b></code></pre>"
+        ));
+        assert_eq!(code_blocks("<p>no code</p>"), None);
+    }
+
+    /// The cards of a converted deck's print page (its `<main>`; the head
+    /// is the showcase's): code highlighted, LaTeX and math typeset, topics
+    /// from the subdecks.
+    #[test]
+    fn page_of_a_converted_deck_snapshot() {
+        let files = HandoutHtmlWriter
+            .files(&Rendered::new(&crate::testing::converted_deck()))
+            .unwrap();
+        let page = String::from_utf8(files[0].bytes.clone()).unwrap();
+        let main = page
+            .split_once("<nav class=\"contents\">")
+            .map_or(page.as_str(), |(_, main)| main);
+        insta::assert_snapshot!(main);
     }
 
     #[test]

@@ -118,4 +118,12 @@ mod tests {
             .unwrap();
         insta::assert_snapshot!(String::from_utf8(files[0].bytes.clone()).unwrap());
     }
+
+    /// A converted deck's sheet: topics from its subdecks, tables, code
+    /// and math as Markdown, no literal entity or backslash.
+    #[test]
+    fn quiz_sheet_of_a_converted_deck_snapshot() {
+        let deck = crate::testing::converted_deck();
+        insta::assert_snapshot!(crate::testing::first_file(&QuizSheetWriter, &deck));
+    }
 }

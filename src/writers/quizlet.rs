@@ -183,15 +183,26 @@ mod tests {
         String::from_utf8(files.into_iter().next().unwrap().bytes).unwrap()
     }
 
-    #[test]
-    fn quizlet_file_snapshot() {
+    /// The Quizlet file with the default separators.
+    fn quizlet_file(deck: &crate::transform::Deck) -> String {
         let writer = QuizletWriter {
             term_sep: "\t".into(),
             card_sep: "\n".into(),
         };
-        insta::assert_snapshot!(text(
-            writer.files(&Rendered::new(&showcase_deck())).unwrap()
-        ));
+        crate::testing::first_file(&writer, deck)
+    }
+
+    #[test]
+    fn quizlet_file_snapshot() {
+        insta::assert_snapshot!(quizlet_file(&showcase_deck()));
+    }
+
+    /// A converted deck's cards (HTML of its own note types) as Quizlet
+    /// gets them: tables as rows, code, math and LaTeX as text, a type-in
+    /// answer's lines apart, entities decoded.
+    #[test]
+    fn quizlet_file_of_a_converted_deck_snapshot() {
+        insta::assert_snapshot!(quizlet_file(&crate::testing::converted_deck()));
     }
 
     #[test]

@@ -14,6 +14,9 @@ Every subcommand prints one JSON object on stdout.
     anki_deck.py render --col PATH
                         every card's rendered question and answer HTML, by
                         note guid and template ord
+    anki_deck.py compare --col PATH --bank BANK.yaml --quizlet DECK.quizlet.txt
+                        each card's text as Anki shows it against flashdeck's
+                        Quizlet pair for it (anki_text.py says how)
 
 `make` reports the note types the notes use (with the ids Anki keeps for
 fields and templates, and the original stock kind), the notes with their
@@ -110,6 +113,52 @@ REAL_DECK_NOTES = [
       '<img src="pic.png">', "Parts", "", ""], ["occlusion"], None),
 ]
 
+# With --html-notes (issue 20): what made the handouts and Quizlet files
+# of a converted deck worse than a Markdown bank's. Code spans with
+# entities, a highlighted code block, a table, MathJax, LaTeX in a field
+# and in a template, a type-in answer in lines, emphasis with a space
+# before its end, `$` inside code, ordered lists; in subdecks, with
+# hierarchical tags.
+HTML_NOTES = [
+    ("Basic", "Lang::Code",
+     ["What does <code>vec!&#91;1, 2, 3&#93;</code> make?",
+      "A <code>Vec&lt;i32&gt;</code>, lent as <code>&amp;mut T</code> or <code>Option&lt;&amp;T&gt;</code>:"
+      '<pre><code class="language-rust">let v = vec![1, 2];\nif v.len() &lt; 3 &amp;&amp; ok {\n    v.push(3);\n}</code></pre>'],
+     ["rust::syntax"], None),
+    ("Basic", "Lang::Code",
+     ["Integer sizes",
+      "<table><tbody><tr><th>type</th><th>bits</th></tr><tr><td>i8</td><td>8</td></tr>"
+      "<tr><td><code>i16</code></td><td>16</td></tr></tbody></table>"],
+     ["rust::types"], None),
+    ("Basic", "Lang::Math",
+     ["Area of a circle of radius \\(r\\)?",
+      "\\(\\pi r^2\\), and \\[\\sqrt{x} \\le \\frac{1}{2}\\] when \\(a &lt; b\\)"],
+     ["math::geometry"], None),
+    ("Basic", "Lang::Math",
+     ["Einstein: [$]E = mc^2[/$]",
+      "[latex]Energy \\(E\\) and mass[/latex] [$$]m_0[/$$]"],
+     ["math::physics"], None),
+    ("LaTeX", "Lang::Math", ["a^2 + b^2 = c^2", "Pythagoras"], ["math::geometry"], None),
+    ("Basic (type in the answer)", "Lang::Medicine",
+     ["Red man syndrome from vancomycin",
+      "Mild: Stop it<div>Moderate: Benadryl</div><div>Severe: Benadryl, Pepcid<br>and IVF</div>"],
+     ["medicine::drugs"], None),
+    ("Basic", "Lang::Finance",
+     ["Was ist ein <b>Future</b>?",
+      "Eine <b>standardisierte </b>Vereinbarung, <i>börsengehandelt </i>und <code>less than $25</code>"],
+     ["finance::derivate"], None),
+    ("Basic", "Lang::Finance",
+     ["Steps of a trade", "<ol><li>order</li><li>match<ul><li>price</li></ul></li><li>settle</li></ol>"],
+     ["finance"], None),
+]
+
+# A note type that typesets its field as LaTeX (Anki makes an image of it).
+LATEX_TEMPLATE = (
+    "LaTeX",
+    "[latex]\\({{Formula}}\\)[/latex]",
+    "{{FrontSide}}<hr id=answer>{{Name}}",
+)
+
 QUIZ_TEMPLATE = (
     "Quiz",
     "{{Question}}<script>document.body.dataset.quiz = 'ready';</script>",
@@ -139,15 +188,16 @@ def add_vocab(col):
     return nt
 
 
-def add_quiz(col):
+def add_single_card_type(col, template, fields):
+    """A note type of `fields` and one template (name, front, back)."""
     models = col.models
-    nt = models.new("Quiz")
-    for name in ["Question", "Answer"]:
-        models.add_field(nt, models.new_field(name))
-    name, qfmt, afmt = QUIZ_TEMPLATE
-    template = models.new_template(name)
-    template["qfmt"], template["afmt"] = qfmt, afmt
-    models.add_template(nt, template)
+    name, qfmt, afmt = template
+    nt = models.new(name)
+    for field in fields:
+        models.add_field(nt, models.new_field(field))
+    card = models.new_template(name)
+    card["qfmt"], card["afmt"] = qfmt, afmt
+    models.add_template(nt, card)
     models.add(nt)
     return nt
 
@@ -218,10 +268,13 @@ def cmd_make(args):
             col.media.write_data("pic.png", PNG)
             col.media.write_data("sound.mp3", MP3)
             notes += RICH_NOTES + REAL_DECK_NOTES
-            add_quiz(col)
+            add_single_card_type(col, QUIZ_TEMPLATE, ["Question", "Answer"])
             # An Image Occlusion note as Anki 23.10+ stores it: the masks
             # are deletions of its Occlusion field.
             col.add_image_occlusion_notetype()
+        if args.html_notes:
+            notes += HTML_NOTES
+            add_single_card_type(col, LATEX_TEMPLATE, ["Formula", "Name"])
         for notetype, deck, fields, tags, guid in notes:
             note = col.new_note(col.models.by_name(notetype))
             note.fields[:] = fields
@@ -295,6 +348,20 @@ def cmd_render(args):
         col.close()
 
 
+def cmd_compare(args):
+    from anki_text import compare
+
+    col = open_collection(args.col)
+    try:
+        with open(args.bank, encoding="utf-8") as f:
+            bank = f.read()
+        with open(args.quizlet, encoding="utf-8") as f:
+            quizlet = f.read()
+        return compare(col, bank, quizlet)
+    finally:
+        col.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,12 +371,18 @@ def main():
     p.add_argument("--media-out", required=True)
     p.add_argument("--legacy-package", help="also export with 'Support older Anki versions' (v2 layout)")
     p.add_argument("--rich", action="store_true", help="add RICH_NOTES and their media")
+    p.add_argument("--html-notes", action="store_true", help="add HTML_NOTES (and the LaTeX note type)")
     p.add_argument("--text-export", help="also export 'Notes in Plain Text' (HTML on) to this path")
     p.add_argument("--colpkg", help="last, export the whole collection (.colpkg) to this path")
     p.set_defaults(run=cmd_make)
     p = sub.add_parser("render")
     p.add_argument("--col", required=True)
     p.set_defaults(run=cmd_render)
+    p = sub.add_parser("compare")
+    p.add_argument("--col", required=True)
+    p.add_argument("--bank", required=True, help="the bank `flashdeck convert` made of the collection's export")
+    p.add_argument("--quizlet", required=True, help="the .quizlet.txt `flashdeck build` made of that bank")
+    p.set_defaults(run=cmd_compare)
     args = parser.parse_args()
     result = args.run(args)
     json.dump(result, sys.stdout, ensure_ascii=False)

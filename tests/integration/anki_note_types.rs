@@ -110,6 +110,14 @@ impl Collection {
     /// `anki-export-v2.apkg`, `anki-notes.txt` and `collection.colpkg` in
     /// [`Collection::dir`].
     pub(crate) fn make_with(rich: bool) -> Collection {
+        Collection::make_with_notes(rich, false)
+    }
+
+    /// [`Collection::make_with`], and with `html_notes` the deck's
+    /// `--html-notes` too (what issue 20 found the outputs of a converted
+    /// deck getting wrong: code, tables, math, LaTeX, a type-in answer in
+    /// lines, emphasis with a space inside, in subdecks).
+    pub(crate) fn make_with_notes(rich: bool, html_notes: bool) -> Collection {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("col")).unwrap();
         let mut args: Vec<&OsStr> = vec![OsStr::new("make")];
@@ -138,6 +146,9 @@ impl Collection {
                 colpkg.as_os_str(),
             ]);
         }
+        if html_notes {
+            args.push(OsStr::new("--html-notes"));
+        }
         let made = python("anki_deck.py", &args);
         let made: Made = serde_json::from_value(made).expect("anki_deck.py make output");
         Collection { dir, made }
@@ -156,7 +167,8 @@ impl Collection {
         &self.made.state
     }
 
-    fn path(&self) -> PathBuf {
+    /// The collection Anki made.
+    pub(crate) fn path(&self) -> PathBuf {
         self.dir.path().join("col/collection.anki2")
     }
 

@@ -7,6 +7,7 @@ mod common;
 
 mod anki_import;
 mod anki_note_types;
+mod anki_text;
 mod audit;
 mod card_style;
 mod cli;

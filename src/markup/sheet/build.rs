@@ -11,7 +11,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::tree::{Align, Block, Inline, MediaPath};
-use crate::markup::html_tokens::{Piece, tokenize};
+use crate::markup::html_tokens::{Piece, TokenReader, feed, hides_its_text, skipped_end, tokenize};
 use crate::markup::{
     MATH_CLOSE, MATH_OPEN, ProtectedMath, is_safe_url, math_segments, parse, protect_math,
 };
@@ -338,33 +338,55 @@ impl<'m> Builder<'m> {
 
     // ---- HTML ----
 
-    /// Tokenizes `html` and feeds its tags and text to the builder.
+    /// Tokenizes `html` and feeds its tags and text to the builder. Text
+    /// is read on across `<br>` (as `\n`), where MathJax reads math too (its
+    /// `includeHtmlTags`).
     fn html(&mut self, html: &str) {
+        let mut run: Option<String> = None;
         for token in tokenize(html) {
+            let reading = self.capture.is_none() && self.skipping.is_none();
             match token {
-                Piece::Text(text) => self.html_text(&text),
-                Piece::Start {
-                    name,
-                    attributes,
-                    self_closing,
-                } => self.html_start(&name, &attributes, self_closing),
-                Piece::End(name) => self.html_end(&name),
+                Piece::Text(text) if reading => {
+                    run.get_or_insert_with(String::new).push_str(&text);
+                }
+                Piece::Start { ref name, .. } if reading && name == "br" && run.is_some() => {
+                    if let Some(run) = run.as_mut() {
+                        run.push('\n');
+                    }
+                }
+                token => {
+                    if let Some(text) = run.take() {
+                        self.html_text(&text);
+                    }
+                    feed(token, self);
+                }
             }
+        }
+        if let Some(text) = run.take() {
+            self.html_text(&text);
         }
     }
 
-    /// HTML text: decoded, with MathJax in it as math.
+    /// HTML text (`\n` for a `<br>`): decoded, with MathJax in it as math.
     fn html_text(&mut self, text: &str) {
-        if self.capture.is_some() || self.skipping.is_some() {
-            return self.text(text);
-        }
         let mut last = 0;
         for segment in math_segments(text) {
-            self.text(&text[last..segment.range.start]);
-            self.math_source(&text[segment.range.clone()]);
+            self.prose(text.get(last..segment.range.start).unwrap_or_default());
+            let source = text.get(segment.range.clone()).unwrap_or_default();
+            self.math_source(&source.replace('\n', " "));
             last = segment.range.end;
         }
-        self.text(&text[last..]);
+        self.prose(text.get(last..).unwrap_or_default());
+    }
+
+    /// Text with `\n` for each `<br>`.
+    fn prose(&mut self, text: &str) {
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.line_break();
+            }
+            self.text(line);
+        }
     }
 
     fn html_start(&mut self, name: &str, attributes: &[(String, String)], self_closing: bool) {
@@ -399,10 +421,7 @@ impl<'m> Builder<'m> {
             None => {}
         }
         match name {
-            "script" | "style" | "template" | "noscript" | "iframe" | "noembed" | "noframes"
-            | "object" | "head" | "title" | "svg" | "math" | "select" | "textarea"
-                if !self_closing =>
-            {
+            _ if hides_its_text(name) && !self_closing => {
                 self.skipping = Some(name.to_string());
             }
             "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside"
@@ -481,10 +500,7 @@ impl<'m> Builder<'m> {
     }
 
     fn html_end(&mut self, name: &str) {
-        if let Some(skipped) = &self.skipping {
-            if skipped == name {
-                self.skipping = None;
-            }
+        if skipped_end(&mut self.skipping, name) {
             return;
         }
         match &self.capture {
@@ -821,6 +837,20 @@ impl<'m> Builder<'m> {
                 self.add_block(block);
             }
         }
+    }
+}
+
+impl TokenReader for Builder<'_> {
+    fn on_text(&mut self, text: &str) {
+        self.text(text);
+    }
+
+    fn on_start(&mut self, name: &str, attributes: &[(String, String)], self_closing: bool) {
+        self.html_start(name, attributes, self_closing);
+    }
+
+    fn on_end(&mut self, name: &str) {
+        self.html_end(name);
     }
 }
 

@@ -135,6 +135,17 @@ fn math_is_written_inert() {
 }
 
 #[test]
+fn html_math_runs_across_line_breaks() {
+    // MathJax reads math across `<br>` (an editor's line breaks in a
+    // matrix), not across other tags; the lines around it stay lines.
+    assert_eq!(
+        from_html("Matrix:<br>\\(\\begin{array}{l}<br>1 \\\\<br>2<br>\\end{array}\\)<br>done"),
+        "Matrix:  \n$\\begin{array}{l} 1 \\\\ 2 \\end{array}$  \ndone"
+    );
+    assert_eq!(from_html("<b>\\(x</b> y\\)"), "**&#92;(x** y&#92;)");
+}
+
+#[test]
 fn links_and_media_are_safe_urls_only() {
     assert_eq!(
         sheet("[a (b)](https://x.org/a_(b) \"t\")"),
