@@ -36,9 +36,9 @@ pub fn html_to_markdown(html: &str) -> String {
             None => {
                 // Text right after an opening delimiter starts after it
                 // only once its spaces are outside: `** a**` is no emphasis.
-                let just_opened = emphasis
-                    .last_mut()
-                    .filter(|(delimiter, at)| out.len() == *at + delimiter.len());
+                let just_opened = emphasis.last_mut().filter(|(delimiter, at)| {
+                    out.len() == *at + delimiter.len() && written_at(&out, *at, delimiter)
+                });
                 if let Some((_, at)) = just_opened
                     && written.starts_with(char::is_whitespace)
                     && pre == 0
@@ -221,6 +221,10 @@ fn close_emphasis(out: &mut String, open: &mut Vec<(&str, usize)>, delimiter: &s
         return;
     };
     let (_, start) = open.remove(at);
+    // A table cell taken out of `out` may have taken the opening with it.
+    if !written_at(out, start, delimiter) {
+        return;
+    }
     let inside = out.get(start + delimiter.len()..).unwrap_or_default();
     if inside.trim().is_empty() {
         let kept = inside.to_string();
@@ -233,6 +237,24 @@ fn close_emphasis(out: &mut String, open: &mut Vec<(&str, usize)>, delimiter: &s
     out.truncate(trimmed);
     out.push_str(delimiter);
     out.push_str(&spaces);
+}
+
+/// Whether `out` holds `delimiter` at byte `at` (then `at` is where a
+/// character starts).
+fn written_at(out: &str, at: usize, delimiter: &str) -> bool {
+    out.get(at..)
+        .is_some_and(|rest| rest.starts_with(delimiter))
+}
+
+/// Cuts `out` back to `len` bytes, or to the character boundary before it.
+fn cut(out: &mut String, len: usize) {
+    if len < out.len() {
+        let mut len = len;
+        while !out.is_char_boundary(len) {
+            len -= 1;
+        }
+        out.truncate(len);
+    }
 }
 
 /// A table being read: its rows of cells' Markdown, taken out of `out`
@@ -270,13 +292,13 @@ impl Table {
     fn end_cell(&mut self, out: &mut String) {
         let Some(at) = self.cell.take() else {
             // Text between cells is no cell's.
-            out.truncate(self.start);
+            cut(out, self.start);
             return;
         };
         let markdown = out.get(at..).unwrap_or_default();
         let one_line: Vec<&str> = markdown.split_whitespace().collect();
         let cell = one_line.join(" ");
-        out.truncate(at);
+        cut(out, at);
         if let Some(row) = self.rows.last_mut() {
             row.push(cell);
         }
@@ -286,7 +308,7 @@ impl Table {
     /// (its first row the header).
     fn write(mut self, out: &mut String) {
         self.end_cell(out);
-        out.truncate(self.start);
+        cut(out, self.start);
         self.rows.retain(|r| !r.is_empty());
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         if columns == 0 {
@@ -314,7 +336,7 @@ impl Table {
     /// `out`.
     fn flat(mut self, out: &mut String) -> String {
         self.end_cell(out);
-        out.truncate(self.start);
+        cut(out, self.start);
         let cells: Vec<&str> = self.rows.iter().flatten().map(String::as_str).collect();
         cells.join(" ")
     }

@@ -259,3 +259,88 @@ fn a_converted_decks_handouts_show_no_entity_or_escape() {
         );
     }
 }
+
+mod never_panic {
+    use proptest::prelude::*;
+
+    /// Pieces of card HTML the readers of issue 20 handle: tables, lists,
+    /// code, emphasis, line breaks, math and LaTeX markers, entities,
+    /// multi-byte text, stray `<` and `&`.
+    const PIECES: &[&str] = &[
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<code>",
+        "</code>",
+        "<pre>",
+        "</pre>",
+        "<pre><code class=\"language-rust\">",
+        "<br>",
+        "<div>",
+        "</div>",
+        "<ul>",
+        "<ol start=3>",
+        "<li>",
+        "</li>",
+        "</ul>",
+        "<script>",
+        "</script>",
+        "\\(",
+        "\\)",
+        "\\[",
+        "\\]",
+        "[latex]",
+        "[/latex]",
+        "[$]",
+        "[/$]",
+        "[$$]",
+        "[/$$]",
+        "[sound:a.mp3]",
+        "&amp;",
+        "&#91;",
+        "&nbsp;",
+        "&",
+        "<",
+        ">",
+        " ",
+        "  ",
+        "\n",
+        "é",
+        "日本",
+        "😀",
+        "x",
+        "`",
+        "*",
+        "|",
+        "{{c1::",
+        "}}",
+    ];
+
+    fn html() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_html_readers_never_panic(html in html()) {
+            use flashdeck::markup::{Layout, anki_latex, html_to_markdown, html_to_plain};
+            let _ = html_to_plain(&html, Layout::OneLine);
+            let _ = html_to_plain(&html, Layout::Lines);
+            let _ = html_to_markdown(&html);
+            let _ = anki_latex(&html);
+            let _ = flashdeck::anki::template::expected_answer(&html);
+            let sheet = flashdeck::markup::sheet::SheetText::from_html(&html, &|_| None);
+            let _ = sheet.to_markdown();
+        }
+    }
+}
