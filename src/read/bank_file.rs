@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
+use super::field_markdown::{Inline, markdown_for};
 use super::{Converted, NoteTypeRef};
 use crate::markup::{HtmlOptions, html_to_markdown, to_html};
 use crate::model::{CardType, NoteKind};
@@ -248,6 +249,14 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         }
     }
     let absent: HashSet<&str> = absent.iter().map(String::as_str).collect();
+    // The build's media URLs: a bank path of a file the input holds → its name.
+    let media_prefix = format!("{media_dir}/");
+    let media_url = |written: &str| {
+        written
+            .strip_prefix(&media_prefix)
+            .filter(|name| media.contains(name))
+            .map(str::to_string)
+    };
     y.push_str("cards:\n");
     let mut ids = Ids::default();
     let mut card_times = Vec::with_capacity(converted.notes.len());
@@ -277,15 +286,15 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
                 }
                 y.push_str("    fields:\n");
                 let cloze_fields = cloze_field_names(nt);
-                for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
-                    let (value, missing) = point_media(value, &media, &absent, &media_dir);
+                for ((name, _), original) in nt.fields.iter().zip(&note.fields) {
+                    let (value, missing) = point_media(original, &media, &absent, &media_dir);
                     missing_media.extend(
                         missing
                             .into_iter()
                             .map(|m| format!("card `{id}`: `{m}` is not in the input")),
                     );
                     let cloze = cloze_fields.iter().any(|f| f == name);
-                    match as_markdown(&value, cloze) {
+                    match as_markdown(&value, original, cloze, &media_url) {
                         Some(markdown) => {
                             markdown_fields += 1;
                             let _ = writeln!(y, "      {}: {}", key(name), scalar(&markdown, 8));
@@ -512,12 +521,16 @@ fn point_media(
     (out, missing)
 }
 
-/// Markdown that renders back to exactly `html` as a field of a
-/// bank-declared note type, if there is one simple enough to find.
-fn as_markdown(html: &str, cloze: bool) -> Option<String> {
-    if html.contains("src=") || html.contains("[sound:") {
-        return None; // Media paths differ between the bank and the package.
-    }
+/// Markdown that renders back to exactly `original` (the field as the
+/// package holds it) as a field of a bank-declared note type, if there is
+/// one simple enough to find. `html` is the field with its media pointed at
+/// the bank's folder; `media_url` maps those paths back, as the build does.
+pub(super) fn as_markdown(
+    html: &str,
+    original: &str,
+    cloze: bool,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
     // Most fields are plain words: Markdown shows them as they are, no
     // rendering needed to know it.
     let plain = |c: char| {
@@ -528,6 +541,7 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
             )
     };
     if !html.is_empty()
+        && html == original
         && html.chars().all(plain)
         && !html.starts_with([' ', '-', '+', '=', '('])
         && !html.ends_with(' ')
@@ -536,21 +550,64 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
     {
         return Some(html.to_string());
     }
+    let inline = crate::anki::note_type::inline_paragraph;
+    // What the build writes of a Markdown field never is one paragraph in
+    // its `<p>` (that is written without it): no candidate can match.
+    if inline(original.to_string()) != original {
+        return None;
+    }
+    // The media the checks find in a field must stay the same files, each
+    // one the input holds (Markdown makes a missing `[sound:…]` inert).
+    let media = |text: &str| {
+        if names_media(text) {
+            crate::markup::media_destinations(text)
+        } else {
+            Vec::new()
+        }
+    };
+    let html_media = media(html);
+    if html_media.iter().any(|name| media_url(name).is_none()) {
+        return None;
+    }
     let render = |md: &str| {
         let options = HtmlOptions {
-            media_url: &|_| None,
+            media_url,
             escape_braces: cloze,
         };
-        crate::anki::note_type::inline_paragraph(to_html(md, &options))
+        inline(to_html(md, &options))
     };
-    // The text with its entities decoded (raw HTML passes through Markdown),
-    // then the Markdown the handouts would write; each rendered once.
-    let decoded = html_escape::decode_html_entities(html).into_owned();
-    if render(&decoded) == html {
-        return Some(decoded);
+    // Candidates, most readable first, each rendered once: the structure as
+    // Markdown (emphasis, code, lists, tables, links), the same with inline
+    // tags kept as HTML, the text with its entities decoded (raw HTML
+    // passes through Markdown), the Markdown the handouts would write.
+    let candidates = [
+        markdown_for(html, Inline::Markdown),
+        markdown_for(html, Inline::Raw),
+        Some(html_escape::decode_html_entities(html).into_owned()),
+        Some(html_to_markdown(html)),
+    ];
+    let mut tried: Vec<&str> = Vec::with_capacity(candidates.len());
+    for markdown in candidates.iter().flatten() {
+        if tried.contains(&markdown.as_str()) {
+            continue;
+        }
+        if markdown.len() <= crate::validate::limits::MAX_FIELD_BYTES
+            && render(markdown) == original
+            && media(markdown) == html_media
+            && (!cloze || same_deletions(markdown, html))
+        {
+            return Some(markdown.clone());
+        }
+        tried.push(markdown);
     }
-    let markdown = html_to_markdown(html);
-    (markdown != decoded && render(&markdown) == html).then_some(markdown)
+    None
+}
+
+/// Whether two spellings of a cloze field hold the same deletions and the
+/// same problems with them (the checks read the bank's text).
+fn same_deletions(markdown: &str, html: &str) -> bool {
+    use crate::model::cloze::{numbers, problems};
+    numbers(markdown) == numbers(html) && problems(markdown).len() == problems(html).len()
 }
 
 /// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as
@@ -713,6 +770,47 @@ mod tests {
         );
         assert_eq!(file.missing_media.len(), 1);
         insta::assert_snapshot!(file.text);
+    }
+
+    /// A field comes back as Markdown whenever Markdown renders to the same
+    /// HTML as the build writes it (a single paragraph renders without its
+    /// `<p>`, so a `<p>…</p>` field alone keeps its HTML); else as HTML.
+    #[test]
+    fn fields_are_markdown_when_markdown_renders_the_same() {
+        let url = |w: &str| w.strip_prefix("media/d/").map(str::to_string);
+        for (html, pointed, markdown) in [
+            ("<p>a <em>b</em></p>\n<p>c</p>", None, Some("a *b*\n\nc")),
+            (
+                "a <strong>b</strong> <code>c</code>",
+                None,
+                Some("a **b** `c`"),
+            ),
+            ("<em>a </em>b", None, Some("<em>a </em>b")),
+            (
+                "to eat<br>to dine&nbsp;",
+                None,
+                Some("to eat<br>to dine&nbsp;"),
+            ),
+            (
+                "[sound:x.mp3] hi",
+                Some("[sound:media/d/x.mp3] hi"),
+                Some("[sound:media/d/x.mp3] hi"),
+            ),
+            ("<p>one paragraph</p>", None, None),
+            ("Python &lt;3 &quot;q&quot;", None, None),
+            (
+                "<img src=\"x.png\">",
+                Some("<img src=\"media/d/x.png\">"),
+                None,
+            ),
+        ] {
+            let value = pointed.unwrap_or(html);
+            assert_eq!(
+                as_markdown(value, html, false, &url).as_deref(),
+                markdown,
+                "{html}"
+            );
+        }
     }
 
     #[test]
