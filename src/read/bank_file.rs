@@ -1,7 +1,8 @@
 //! A [`Converted`] deck as the text of a bank people want to edit: stable
 //! key order, block scalars for multi-line text, quotes only where YAML
 //! needs them, card ids slugged from the first field (unique and stable
-//! across runs), media paths under `media/`. Each field is Markdown when
+//! across runs), media paths under `media/`, CSS that several
+//! note types share in one file beside the bank. Each field is Markdown when
 //! rendering that Markdown gives back the same HTML; otherwise it keeps its
 //! HTML (`{html: …}`), so nothing is converted lossily.
 
@@ -37,6 +38,48 @@ pub struct BankFile {
     pub missing_media: Vec<String>,
     /// Note types whose templates hold scripts (written `scripts: true`).
     pub scripted_note_types: Vec<String>,
+    /// CSS files beside the bank (name, text): each the CSS of several note
+    /// types, which name it with `css-file:`.
+    pub css_files: Vec<(String, String)>,
+}
+
+/// The largest CSS written to a file (what the loader reads from one);
+/// larger CSS stays inline.
+const MAX_CSS_FILE_BYTES: usize = 1 << 20;
+
+/// The CSS files of a deck's note types: each CSS that two or more note
+/// types hold byte for byte gets one, named after the deck (`<deck>.css`,
+/// then `<deck>-<note type>.css` for further ones); the file each note type
+/// names, by index.
+fn shared_css(converted: &Converted, deck_id: &str) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut of_type = vec![None; converted.note_types.len()];
+    for (i, nt) in converted.note_types.iter().enumerate() {
+        if nt.css.is_empty() || nt.css.len() > MAX_CSS_FILE_BYTES || of_type[i].is_some() {
+            continue;
+        }
+        let sharing: Vec<usize> = (i..converted.note_types.len())
+            .filter(|&j| converted.note_types[j].css == nt.css)
+            .collect();
+        if sharing.len() < 2 {
+            continue;
+        }
+        let mut name = if files.is_empty() {
+            format!("{deck_id}.css")
+        } else {
+            format!("{deck_id}-{}.css", crate::validate::suggest_slug(&nt.name))
+        };
+        let mut n = 1;
+        while files.iter().any(|(taken, _)| *taken == name) {
+            n += 1;
+            name = format!("{deck_id}-{n}.css");
+        }
+        for j in sharing {
+            of_type[j] = Some(files.len());
+        }
+        files.push((name, nt.css.clone()));
+    }
+    (files, of_type)
 }
 
 /// `text` (a bank [`bank_file`] wrote) with a `lints:` table that allows
@@ -120,6 +163,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     }
     let mut note_types_modified = 0;
     let mut scripted = Vec::new();
+    let (css_files, css_file_of) = shared_css(converted, &deck_id);
     if !converted.note_types.is_empty() {
         y.push_str("note-types:\n");
     }
@@ -159,7 +203,9 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         {
             let _ = writeln!(y, "    sort-field: {}", scalar(name, 6));
         }
-        if !nt.css.is_empty() {
+        if let Some((file, _)) = css_file_of[index].and_then(|f| css_files.get(f)) {
+            let _ = writeln!(y, "    css-file: {}", scalar(file, 6));
+        } else if !nt.css.is_empty() {
             let _ = writeln!(y, "    css: {}", scalar(&nt.css, 6));
         }
         y.push_str("    templates:\n");
@@ -343,6 +389,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         scripted_note_types: scripted,
         markdown_fields,
         missing_media,
+        css_files,
     }
 }
 
@@ -714,25 +761,34 @@ mod tests {
     use super::*;
     use crate::read::{ConvertedNote, ConvertedNoteType};
 
+    fn note_type(name: &str, css: &str) -> ConvertedNoteType {
+        ConvertedNoteType {
+            name: name.into(),
+            kind: Some(NoteKind::Standard),
+            fields: vec![("Word".into(), Some(-7)), ("Meaning".into(), None)],
+            templates: vec![(
+                "Card 1".into(),
+                "{{Word}}".into(),
+                "{{FrontSide}}\n\n<hr id=answer>\n\n{{Meaning}}".into(),
+                Some(42),
+            )],
+            css: css.into(),
+            anki_id: Some(1_700_000_000_000),
+            original_stock_kind: Some(1),
+            modified: 5,
+            ..ConvertedNoteType::default()
+        }
+    }
+
     fn deck() -> Converted {
+        const CSS: &str = ".card { color: black; }\n";
         Converted {
             deck_name: "Lang".into(),
-            note_types: vec![ConvertedNoteType {
-                name: "Vocab".into(),
-                kind: Some(NoteKind::Standard),
-                fields: vec![("Word".into(), Some(-7)), ("Meaning".into(), None)],
-                templates: vec![(
-                    "Card 1".into(),
-                    "{{Word}}".into(),
-                    "{{FrontSide}}\n\n<hr id=answer>\n\n{{Meaning}}".into(),
-                    Some(42),
-                )],
-                css: ".card { color: black; }\n".into(),
-                anki_id: Some(1_700_000_000_000),
-                original_stock_kind: Some(1),
-                modified: 5,
-                ..ConvertedNoteType::default()
-            }],
+            note_types: vec![
+                note_type("Vocab", CSS),
+                note_type("Other", ".card { color: blue; }"),
+                note_type("Vocab (and reversed)", CSS),
+            ],
             notes: vec![
                 ConvertedNote {
                     guid: Some("true".into()),
@@ -751,10 +807,25 @@ mod tests {
                     ],
                     ..ConvertedNote::default()
                 },
+                ConvertedNote {
+                    note_type: NoteTypeRef::Anki(2),
+                    fields: vec![
+                        "<p>What is the maximum power permitted on the 2200-meter band?</p>".into(),
+                        "<p>Either <em>one</em>:</p>\n<ul>\n<li>1 W <code>EIRP</code></li>\n<li>5 W</li>\n</ul>"
+                            .into(),
+                    ],
+                    ..ConvertedNote::default()
+                },
+                ConvertedNote {
+                    note_type: NoteTypeRef::Anki(1),
+                    fields: vec!["hola".into(), "hello<br>hi [sound:hola.mp3]".into()],
+                    ..ConvertedNote::default()
+                },
             ],
             media: vec![
                 ("pic.png".into(), vec![1, 2, 3]),
                 ("_font.woff".into(), vec![4]),
+                ("hola.mp3".into(), vec![5]),
             ],
             ..Converted::default()
         }
@@ -766,10 +837,45 @@ mod tests {
         assert_eq!(file.deck_id, "lang");
         assert_eq!(
             file.card_times,
-            vec![("casa".to_string(), 9), ("casa-2".to_string(), 0)]
+            vec![
+                ("casa".to_string(), 9),
+                ("casa-2".to_string(), 0),
+                (
+                    "what-is-the-maximum-power-permitted-on-the-2200".to_string(),
+                    0
+                ),
+                ("hola".to_string(), 0),
+            ]
         );
         assert_eq!(file.missing_media.len(), 1);
+        assert_eq!((file.markdown_fields, file.html_fields), (6, 2));
         insta::assert_snapshot!(file.text);
+    }
+
+    /// CSS that several note types hold byte for byte is written once, to
+    /// a file beside the bank that each names; CSS of one stays inline.
+    #[test]
+    fn shared_css_is_one_file() {
+        let file = bank_file(&deck(), "deck.apkg", "deck");
+        assert_eq!(
+            file.css_files,
+            vec![(
+                "lang.css".to_string(),
+                ".card { color: black; }\n".to_string()
+            )]
+        );
+        assert_eq!(file.text.matches("    css-file: lang.css\n").count(), 2);
+        assert!(file.text.contains("    css: \".card { color: blue; }\"\n"));
+        let mut three = deck();
+        three.note_types[1].css = three.note_types[0].css.clone();
+        three.note_types.push(note_type("Cloze", "x"));
+        three.note_types.push(note_type("Cloze 2", "x"));
+        let names: Vec<String> = bank_file(&three, "deck.apkg", "deck")
+            .css_files
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["lang.css", "lang-cloze.css"]);
     }
 
     /// A field comes back as Markdown whenever Markdown renders to the same
