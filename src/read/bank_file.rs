@@ -1,7 +1,7 @@
 //! A [`Converted`] deck as the text of a bank people want to edit: stable
 //! key order, block scalars for multi-line text, quotes only where YAML
-//! needs them, card ids slugged from the first field (unique and stable
-//! across runs), media paths under `media/`, CSS that several
+//! needs them, card ids slugged from the first field's first words (unique
+//! and stable across runs), media paths under `media/`, CSS that several
 //! note types share in one file beside the bank. Each field is Markdown when
 //! rendering that Markdown gives back the same HTML; otherwise it keeps its
 //! HTML (`{html: …}`), so nothing is converted lossily.
@@ -464,8 +464,14 @@ fn write_tags(y: &mut String, tags: &[String]) {
     let _ = writeln!(y, "    tags: [{}]", items.join(", "));
 }
 
-/// Card ids slugged from the first field: unique, and the same on every
-/// run (the n-th repeat of a slug gets `-n`).
+/// The most words of the first field a card id takes.
+const ID_WORDS: usize = 5;
+/// The most characters a card id takes before its `-n` (whole words; a
+/// single longer word is cut).
+const ID_CHARS: usize = 40;
+
+/// Card ids slugged from the first field's first words: short, unique, and
+/// the same on every run (the n-th repeat of a slug gets `-n`).
 #[derive(Default)]
 struct Ids {
     used: HashMap<String, usize>,
@@ -480,20 +486,7 @@ impl Ids {
             readable.replace_range(d.range.clone(), &d.answer(first_field));
         }
         let text = crate::anki::template::strip_html(&readable);
-        let slug = crate::validate::suggest_slug(&text);
-        let mut base: String = String::new();
-        for word in slug.split('-') {
-            if !base.is_empty() && base.len() + word.len() + 1 > 48 {
-                break;
-            }
-            if !base.is_empty() {
-                base.push('-');
-            }
-            base.push_str(&word[..word.len().min(48)]);
-        }
-        if base.is_empty() {
-            base = "note".to_string();
-        }
+        let base = short_slug(&crate::validate::suggest_slug(&text));
         loop {
             let n = self.used.entry(base.clone()).or_insert(0);
             *n += 1;
@@ -507,6 +500,27 @@ impl Ids {
             }
         }
     }
+}
+
+/// A slug's first [`ID_WORDS`] words, at most [`ID_CHARS`] characters cut
+/// at a word's end (a first word longer than that is cut); `note` for none.
+fn short_slug(slug: &str) -> String {
+    let mut base = String::new();
+    for word in slug.split('-').filter(|w| !w.is_empty()).take(ID_WORDS) {
+        let len = base.chars().count();
+        if len == 0 {
+            base.extend(word.chars().take(ID_CHARS));
+        } else if len + 1 + word.chars().count() <= ID_CHARS {
+            base.push('-');
+            base.push_str(word);
+        } else {
+            break;
+        }
+    }
+    if base.is_empty() {
+        base.push_str("note");
+    }
+    base
 }
 
 /// Whether a field may name a media file (most fields do not: no parse).
@@ -840,10 +854,7 @@ mod tests {
             vec![
                 ("casa".to_string(), 9),
                 ("casa-2".to_string(), 0),
-                (
-                    "what-is-the-maximum-power-permitted-on-the-2200".to_string(),
-                    0
-                ),
+                ("what-is-the-maximum-power".to_string(), 0),
                 ("hola".to_string(), 0),
             ]
         );
@@ -876,6 +887,38 @@ mod tests {
             .map(|(name, _)| name)
             .collect();
         assert_eq!(names, ["lang.css", "lang-cloze.css"]);
+    }
+
+    /// Ids take the first field's first words: at most five, at most 40
+    /// characters at a word's end; repeats get `-2`, `-3`; every run the same.
+    #[test]
+    fn ids_are_short_unique_and_stable() {
+        let firsts = [
+            "Which <code>manage.py</code> command creates migration files from model changes?",
+            "Which manage.py command creates migration files, again?",
+            "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more is long",
+            "Internationalization considerations notwithstanding everything",
+            "{{c1::Madrid}} is the capital of {{c2::Spain}}",
+            "",
+            "note",
+        ];
+        let run = || {
+            let mut ids = Ids::default();
+            firsts.iter().map(|f| ids.next(f)).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run(),
+            [
+                "which-manage-py-command-creates",
+                "which-manage-py-command-creates-2",
+                "pneumonoultramicroscopicsilicovolcanocon",
+                "internationalization-considerations",
+                "madrid-is-the-capital-of",
+                "note",
+                "note-2",
+            ]
+        );
+        assert_eq!(run(), run());
     }
 
     /// A field comes back as Markdown whenever Markdown renders to the same
