@@ -12,6 +12,7 @@ mod card_style;
 mod cli;
 mod convert_crowdanki;
 mod convert_hostile;
+mod convert_readable;
 mod convert_roundtrip;
 mod convert_text;
 mod fuzz_pipeline;
