@@ -83,6 +83,7 @@ impl ConvertReport {
                 markdown_fields: 0,
                 missing_media: Vec::new(),
                 scripted_note_types: Vec::new(),
+                css_files: Vec::new(),
             },
             bank: restored.bank,
             converted,
@@ -196,6 +197,7 @@ pub fn convert_with_progress(
         .join(&file.deck_id);
     let mut targets = vec![bank_path.clone(), lock_path(&bank_path)];
     targets.extend(converted.media.iter().map(|(n, _)| media_dir.join(n)));
+    targets.extend(file.css_files.iter().map(|(n, _)| options.out_dir.join(n)));
     if !options.force
         && let Some(existing) = targets.iter().find(|t| t.exists())
     {
@@ -232,6 +234,9 @@ pub fn convert_with_progress(
     }
     for (name, content) in &converted.media {
         std::fs::write(staged_media.join(name), content).map_err(io)?;
+    }
+    for (name, css) in &file.css_files {
+        std::fs::write(staging.path().join(name), css).map_err(io)?;
     }
     timings.phase("bank text + staging");
     step(2, "checking the bank");
@@ -292,8 +297,8 @@ pub fn convert_with_progress(
     std::fs::write(lock_path(&staged_bank), lock.to_text()).map_err(io)?;
     timings.phase("transform + lock");
     step(4, "moving files into place");
-    // Into place: media, then the lock, then the bank (a bank never sits
-    // beside a missing lock or media).
+    // Into place: media and CSS files, then the lock, then the bank (a bank
+    // never sits beside a missing lock, media or CSS file).
     if !converted.media.is_empty() {
         std::fs::create_dir_all(&media_dir).map_err(|e| {
             ConvertFailure::Io(format!("cannot create {}: {e}", media_dir.display()))
@@ -301,6 +306,9 @@ pub fn convert_with_progress(
         for (name, _) in &converted.media {
             move_into_place(&staged_media.join(name), &media_dir.join(name))?;
         }
+    }
+    for (name, _) in &file.css_files {
+        move_into_place(&staging.path().join(name), &options.out_dir.join(name))?;
     }
     move_into_place(&lock_path(&staged_bank), &lock_path(&bank_path))?;
     move_into_place(&staged_bank, &bank_path)?;

@@ -1,13 +1,15 @@
 //! A [`Converted`] deck as the text of a bank people want to edit: stable
 //! key order, block scalars for multi-line text, quotes only where YAML
-//! needs them, card ids slugged from the first field (unique and stable
-//! across runs), media paths under `media/`. Each field is Markdown when
+//! needs them, card ids slugged from the first field's first words (unique
+//! and stable across runs), media paths under `media/`, CSS that several
+//! note types share in one file beside the bank. Each field is Markdown when
 //! rendering that Markdown gives back the same HTML; otherwise it keeps its
 //! HTML (`{html: …}`), so nothing is converted lossily.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
+use super::field_markdown::{Inline, markdown_for};
 use super::yaml_text::{flow_item, key, quoted, scalar};
 use super::{Converted, NoteTypeRef};
 use crate::markup::{HtmlOptions, html_to_markdown, to_html};
@@ -37,6 +39,48 @@ pub struct BankFile {
     pub missing_media: Vec<String>,
     /// Note types whose templates hold scripts (written `scripts: true`).
     pub scripted_note_types: Vec<String>,
+    /// CSS files beside the bank (name, text): each the CSS of several note
+    /// types, which name it with `css-file:`.
+    pub css_files: Vec<(String, String)>,
+}
+
+/// The largest CSS written to a file (what the loader reads from one);
+/// larger CSS stays inline.
+const MAX_CSS_FILE_BYTES: usize = 1 << 20;
+
+/// The CSS files of a deck's note types: each CSS that two or more note
+/// types hold byte for byte gets one, named after the deck (`<deck>.css`,
+/// then `<deck>-<note type>.css` for further ones); the file each note type
+/// names, by index.
+fn shared_css(converted: &Converted, deck_id: &str) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut of_type = vec![None; converted.note_types.len()];
+    for (i, nt) in converted.note_types.iter().enumerate() {
+        if nt.css.is_empty() || nt.css.len() > MAX_CSS_FILE_BYTES || of_type[i].is_some() {
+            continue;
+        }
+        let sharing: Vec<usize> = (i..converted.note_types.len())
+            .filter(|&j| converted.note_types[j].css == nt.css)
+            .collect();
+        if sharing.len() < 2 {
+            continue;
+        }
+        let mut name = if files.is_empty() {
+            format!("{deck_id}.css")
+        } else {
+            format!("{deck_id}-{}.css", crate::validate::suggest_slug(&nt.name))
+        };
+        let mut n = 1;
+        while files.iter().any(|(taken, _)| *taken == name) {
+            n += 1;
+            name = format!("{deck_id}-{n}.css");
+        }
+        for j in sharing {
+            of_type[j] = Some(files.len());
+        }
+        files.push((name, nt.css.clone()));
+    }
+    (files, of_type)
 }
 
 /// `text` (a bank [`bank_file`] wrote) with a `lints:` table that allows
@@ -120,6 +164,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
     }
     let mut note_types_modified = 0;
     let mut scripted = Vec::new();
+    let (css_files, css_file_of) = shared_css(converted, &deck_id);
     if !converted.note_types.is_empty() {
         y.push_str("note-types:\n");
     }
@@ -159,7 +204,9 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         {
             let _ = writeln!(y, "    sort-field: {}", scalar(name, 6));
         }
-        if !nt.css.is_empty() {
+        if let Some((file, _)) = css_file_of[index].and_then(|f| css_files.get(f)) {
+            let _ = writeln!(y, "    css-file: {}", scalar(file, 6));
+        } else if !nt.css.is_empty() {
             let _ = writeln!(y, "    css: {}", scalar(&nt.css, 6));
         }
         y.push_str("    templates:\n");
@@ -249,6 +296,14 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         }
     }
     let absent: HashSet<&str> = absent.iter().map(String::as_str).collect();
+    // The build's media URLs: a bank path of a file the input holds → its name.
+    let media_prefix = format!("{media_dir}/");
+    let media_url = |written: &str| {
+        written
+            .strip_prefix(&media_prefix)
+            .filter(|name| media.contains(name))
+            .map(str::to_string)
+    };
     y.push_str("cards:\n");
     let mut ids = Ids::default();
     let mut card_times = Vec::with_capacity(converted.notes.len());
@@ -278,15 +333,15 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
                 }
                 y.push_str("    fields:\n");
                 let cloze_fields = cloze_field_names(nt);
-                for ((name, _), value) in nt.fields.iter().zip(&note.fields) {
-                    let (value, missing) = point_media(value, &media, &absent, &media_dir);
+                for ((name, _), original) in nt.fields.iter().zip(&note.fields) {
+                    let (value, missing) = point_media(original, &media, &absent, &media_dir);
                     missing_media.extend(
                         missing
                             .into_iter()
                             .map(|m| format!("card `{id}`: `{m}` is not in the input")),
                     );
                     let cloze = cloze_fields.iter().any(|f| f == name);
-                    match as_markdown(&value, cloze) {
+                    match as_markdown(&value, original, cloze, &media_url) {
                         Some(markdown) => {
                             markdown_fields += 1;
                             let _ = writeln!(y, "      {}: {}", key(name), scalar(&markdown, 8));
@@ -335,6 +390,7 @@ pub fn bank_file(converted: &Converted, source: &str, fallback_id: &str) -> Bank
         scripted_note_types: scripted,
         markdown_fields,
         missing_media,
+        css_files,
     }
 }
 
@@ -409,8 +465,14 @@ fn write_tags(y: &mut String, tags: &[String]) {
     let _ = writeln!(y, "    tags: [{}]", items.join(", "));
 }
 
-/// Card ids slugged from the first field: unique, and the same on every
-/// run (the n-th repeat of a slug gets `-n`).
+/// The most words of the first field a card id takes.
+const ID_WORDS: usize = 5;
+/// The most characters a card id takes before its `-n` (whole words; a
+/// single longer word is cut).
+const ID_CHARS: usize = 40;
+
+/// Card ids slugged from the first field's first words: short, unique, and
+/// the same on every run (the n-th repeat of a slug gets `-n`).
 #[derive(Default)]
 struct Ids {
     used: HashMap<String, usize>,
@@ -425,20 +487,7 @@ impl Ids {
             readable.replace_range(d.range.clone(), &d.answer(first_field));
         }
         let text = crate::anki::template::strip_html(&readable);
-        let slug = crate::validate::suggest_slug(&text);
-        let mut base: String = String::new();
-        for word in slug.split('-') {
-            if !base.is_empty() && base.len() + word.len() + 1 > 48 {
-                break;
-            }
-            if !base.is_empty() {
-                base.push('-');
-            }
-            base.push_str(&word[..word.len().min(48)]);
-        }
-        if base.is_empty() {
-            base = "note".to_string();
-        }
+        let base = short_slug(&crate::validate::suggest_slug(&text));
         loop {
             let n = self.used.entry(base.clone()).or_insert(0);
             *n += 1;
@@ -452,6 +501,27 @@ impl Ids {
             }
         }
     }
+}
+
+/// A slug's first [`ID_WORDS`] words, at most [`ID_CHARS`] characters cut
+/// at a word's end (a first word longer than that is cut); `note` for none.
+fn short_slug(slug: &str) -> String {
+    let mut base = String::new();
+    for word in slug.split('-').filter(|w| !w.is_empty()).take(ID_WORDS) {
+        let len = base.chars().count();
+        if len == 0 {
+            base.extend(word.chars().take(ID_CHARS));
+        } else if len + 1 + word.chars().count() <= ID_CHARS {
+            base.push('-');
+            base.push_str(word);
+        } else {
+            break;
+        }
+    }
+    if base.is_empty() {
+        base.push_str("note");
+    }
+    base
 }
 
 /// Whether a field may name a media file (most fields do not: no parse).
@@ -513,12 +583,16 @@ fn point_media(
     (out, missing)
 }
 
-/// Markdown that renders back to exactly `html` as a field of a
-/// bank-declared note type, if there is one simple enough to find.
-fn as_markdown(html: &str, cloze: bool) -> Option<String> {
-    if html.contains("src=") || html.contains("[sound:") {
-        return None; // Media paths differ between the bank and the package.
-    }
+/// Markdown that renders back to exactly `original` (the field as the
+/// package holds it) as a field of a bank-declared note type, if there is
+/// one simple enough to find. `html` is the field with its media pointed at
+/// the bank's folder; `media_url` maps those paths back, as the build does.
+pub(super) fn as_markdown(
+    html: &str,
+    original: &str,
+    cloze: bool,
+    media_url: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
     // Most fields are plain words: Markdown shows them as they are, no
     // rendering needed to know it.
     let plain = |c: char| {
@@ -529,6 +603,7 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
             )
     };
     if !html.is_empty()
+        && html == original
         && html.chars().all(plain)
         && !html.starts_with([' ', '-', '+', '=', '('])
         && !html.ends_with(' ')
@@ -537,21 +612,64 @@ fn as_markdown(html: &str, cloze: bool) -> Option<String> {
     {
         return Some(html.to_string());
     }
+    let inline = crate::anki::note_type::inline_paragraph;
+    // What the build writes of a Markdown field never is one paragraph in
+    // its `<p>` (that is written without it): no candidate can match.
+    if inline(original.to_string()) != original {
+        return None;
+    }
+    // The media the checks find in a field must stay the same files, each
+    // one the input holds (Markdown makes a missing `[sound:…]` inert).
+    let media = |text: &str| {
+        if names_media(text) {
+            crate::markup::media_destinations(text)
+        } else {
+            Vec::new()
+        }
+    };
+    let html_media = media(html);
+    if html_media.iter().any(|name| media_url(name).is_none()) {
+        return None;
+    }
     let render = |md: &str| {
         let options = HtmlOptions {
-            media_url: &|_| None,
+            media_url,
             escape_braces: cloze,
         };
-        crate::anki::note_type::inline_paragraph(to_html(md, &options))
+        inline(to_html(md, &options))
     };
-    // The text with its entities decoded (raw HTML passes through Markdown),
-    // then the Markdown the handouts would write; each rendered once.
-    let decoded = html_escape::decode_html_entities(html).into_owned();
-    if render(&decoded) == html {
-        return Some(decoded);
+    // Candidates, most readable first, each rendered once: the structure as
+    // Markdown (emphasis, code, lists, tables, links), the same with inline
+    // tags kept as HTML, the text with its entities decoded (raw HTML
+    // passes through Markdown), the Markdown the handouts would write.
+    let candidates = [
+        markdown_for(html, Inline::Markdown),
+        markdown_for(html, Inline::Raw),
+        Some(html_escape::decode_html_entities(html).into_owned()),
+        Some(html_to_markdown(html)),
+    ];
+    let mut tried: Vec<&str> = Vec::with_capacity(candidates.len());
+    for markdown in candidates.iter().flatten() {
+        if tried.contains(&markdown.as_str()) {
+            continue;
+        }
+        if markdown.len() <= crate::validate::limits::MAX_FIELD_BYTES
+            && render(markdown) == original
+            && media(markdown) == html_media
+            && (!cloze || same_deletions(markdown, html))
+        {
+            return Some(markdown.clone());
+        }
+        tried.push(markdown);
     }
-    let markdown = html_to_markdown(html);
-    (markdown != decoded && render(&markdown) == html).then_some(markdown)
+    None
+}
+
+/// Whether two spellings of a cloze field hold the same deletions and the
+/// same problems with them (the checks read the bank's text).
+fn same_deletions(markdown: &str, html: &str) -> bool {
+    use crate::model::cloze::{numbers, problems};
+    numbers(markdown) == numbers(html) && problems(markdown).len() == problems(html).len()
 }
 
 /// Plain text (Quizlet, a spreadsheet) as Markdown that shows it as
@@ -577,25 +695,34 @@ mod tests {
     use super::*;
     use crate::read::{ConvertedNote, ConvertedNoteType};
 
+    fn note_type(name: &str, css: &str) -> ConvertedNoteType {
+        ConvertedNoteType {
+            name: name.into(),
+            kind: Some(NoteKind::Standard),
+            fields: vec![("Word".into(), Some(-7)), ("Meaning".into(), None)],
+            templates: vec![(
+                "Card 1".into(),
+                "{{Word}}".into(),
+                "{{FrontSide}}\n\n<hr id=answer>\n\n{{Meaning}}".into(),
+                Some(42),
+            )],
+            css: css.into(),
+            anki_id: Some(1_700_000_000_000),
+            original_stock_kind: Some(1),
+            modified: 5,
+            ..ConvertedNoteType::default()
+        }
+    }
+
     fn deck() -> Converted {
+        const CSS: &str = ".card { color: black; }\n";
         Converted {
             deck_name: "Lang".into(),
-            note_types: vec![ConvertedNoteType {
-                name: "Vocab".into(),
-                kind: Some(NoteKind::Standard),
-                fields: vec![("Word".into(), Some(-7)), ("Meaning".into(), None)],
-                templates: vec![(
-                    "Card 1".into(),
-                    "{{Word}}".into(),
-                    "{{FrontSide}}\n\n<hr id=answer>\n\n{{Meaning}}".into(),
-                    Some(42),
-                )],
-                css: ".card { color: black; }\n".into(),
-                anki_id: Some(1_700_000_000_000),
-                original_stock_kind: Some(1),
-                modified: 5,
-                ..ConvertedNoteType::default()
-            }],
+            note_types: vec![
+                note_type("Vocab", CSS),
+                note_type("Other", ".card { color: blue; }"),
+                note_type("Vocab (and reversed)", CSS),
+            ],
             notes: vec![
                 ConvertedNote {
                     guid: Some("true".into()),
@@ -614,10 +741,25 @@ mod tests {
                     ],
                     ..ConvertedNote::default()
                 },
+                ConvertedNote {
+                    note_type: NoteTypeRef::Anki(2),
+                    fields: vec![
+                        "<p>What is the maximum power permitted on the 2200-meter band?</p>".into(),
+                        "<p>Either <em>one</em>:</p>\n<ul>\n<li>1 W <code>EIRP</code></li>\n<li>5 W</li>\n</ul>"
+                            .into(),
+                    ],
+                    ..ConvertedNote::default()
+                },
+                ConvertedNote {
+                    note_type: NoteTypeRef::Anki(1),
+                    fields: vec!["hola".into(), "hello<br>hi [sound:hola.mp3]".into()],
+                    ..ConvertedNote::default()
+                },
             ],
             media: vec![
                 ("pic.png".into(), vec![1, 2, 3]),
                 ("_font.woff".into(), vec![4]),
+                ("hola.mp3".into(), vec![5]),
             ],
             ..Converted::default()
         }
@@ -629,10 +771,115 @@ mod tests {
         assert_eq!(file.deck_id, "lang");
         assert_eq!(
             file.card_times,
-            vec![("casa".to_string(), 9), ("casa-2".to_string(), 0)]
+            vec![
+                ("casa".to_string(), 9),
+                ("casa-2".to_string(), 0),
+                ("what-is-the-maximum-power".to_string(), 0),
+                ("hola".to_string(), 0),
+            ]
         );
         assert_eq!(file.missing_media.len(), 1);
+        assert_eq!((file.markdown_fields, file.html_fields), (6, 2));
         insta::assert_snapshot!(file.text);
+    }
+
+    /// CSS that several note types hold byte for byte is written once, to
+    /// a file beside the bank that each names; CSS of one stays inline.
+    #[test]
+    fn shared_css_is_one_file() {
+        let file = bank_file(&deck(), "deck.apkg", "deck");
+        assert_eq!(
+            file.css_files,
+            vec![(
+                "lang.css".to_string(),
+                ".card { color: black; }\n".to_string()
+            )]
+        );
+        assert_eq!(file.text.matches("    css-file: lang.css\n").count(), 2);
+        assert!(file.text.contains("    css: \".card { color: blue; }\"\n"));
+        let mut three = deck();
+        three.note_types[1].css = three.note_types[0].css.clone();
+        three.note_types.push(note_type("Cloze", "x"));
+        three.note_types.push(note_type("Cloze 2", "x"));
+        let names: Vec<String> = bank_file(&three, "deck.apkg", "deck")
+            .css_files
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["lang.css", "lang-cloze.css"]);
+    }
+
+    /// Ids take the first field's first words: at most five, at most 40
+    /// characters at a word's end; repeats get `-2`, `-3`; every run the same.
+    #[test]
+    fn ids_are_short_unique_and_stable() {
+        let firsts = [
+            "Which <code>manage.py</code> command creates migration files from model changes?",
+            "Which manage.py command creates migration files, again?",
+            "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more is long",
+            "Internationalization considerations notwithstanding everything",
+            "{{c1::Madrid}} is the capital of {{c2::Spain}}",
+            "",
+            "note",
+        ];
+        let run = || {
+            let mut ids = Ids::default();
+            firsts.iter().map(|f| ids.next(f)).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run(),
+            [
+                "which-manage-py-command-creates",
+                "which-manage-py-command-creates-2",
+                "pneumonoultramicroscopicsilicovolcanocon",
+                "internationalization-considerations",
+                "madrid-is-the-capital-of",
+                "note",
+                "note-2",
+            ]
+        );
+        assert_eq!(run(), run());
+    }
+
+    /// A field comes back as Markdown whenever Markdown renders to the same
+    /// HTML as the build writes it (a single paragraph renders without its
+    /// `<p>`, so a `<p>…</p>` field alone keeps its HTML); else as HTML.
+    #[test]
+    fn fields_are_markdown_when_markdown_renders_the_same() {
+        let url = |w: &str| w.strip_prefix("media/d/").map(str::to_string);
+        for (html, pointed, markdown) in [
+            ("<p>a <em>b</em></p>\n<p>c</p>", None, Some("a *b*\n\nc")),
+            (
+                "a <strong>b</strong> <code>c</code>",
+                None,
+                Some("a **b** `c`"),
+            ),
+            ("<em>a </em>b", None, Some("<em>a </em>b")),
+            (
+                "to eat<br>to dine&nbsp;",
+                None,
+                Some("to eat<br>to dine&nbsp;"),
+            ),
+            (
+                "[sound:x.mp3] hi",
+                Some("[sound:media/d/x.mp3] hi"),
+                Some("[sound:media/d/x.mp3] hi"),
+            ),
+            ("<p>one paragraph</p>", None, None),
+            ("Python &lt;3 &quot;q&quot;", None, None),
+            (
+                "<img src=\"x.png\">",
+                Some("<img src=\"media/d/x.png\">"),
+                None,
+            ),
+        ] {
+            let value = pointed.unwrap_or(html);
+            assert_eq!(
+                as_markdown(value, html, false, &url).as_deref(),
+                markdown,
+                "{html}"
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod anki_package;
 pub mod anki_text;
 pub mod bank_file;
 pub mod crowdanki;
+mod field_markdown;
 mod protobuf;
 pub mod quizlet;
 pub mod spreadsheet;

@@ -84,6 +84,8 @@ fn convert_edit_build_import(legacy: bool) {
     assert!(work.path().join("bank/lang.lock").is_file());
     assert!(work.path().join("bank/media/lang/pic.png").is_file());
     assert!(work.path().join("bank/media/lang/sound.mp3").is_file());
+    // Anki's stock Basic note types hold the same CSS: one file, named by each.
+    assert!(work.path().join("bank/lang.css").is_file());
 
     // Edit one answer: the Basic note "perro" → "dog" becomes "a dog".
     let yaml = std::fs::read_to_string(&bank).unwrap();
@@ -131,6 +133,17 @@ fn convert_edit_build_import(legacy: bool) {
         "{quizlet}"
     );
     assert!(quizlet.contains("bellchar"), "{quizlet}");
+    // The package holds each note type's CSS byte for byte.
+    let css = |package: &Path| -> BTreeMap<String, String> {
+        let bytes = std::fs::read(package).unwrap();
+        let deck = flashdeck::read::anki_package::read(&bytes, None)
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        deck.note_types
+            .into_iter()
+            .map(|nt| (nt.name, nt.css))
+            .collect()
+    };
+    assert_eq!(css(&work.path().join("out/lang.apkg")), css(&package));
     let report = anki.import(&work.path().join("out/lang.apkg"));
     assert_eq!(count(&report, "new"), 0, "{}", report["log"]);
     assert_eq!(count(&report, "conflicting"), 0, "{}", report["log"]);

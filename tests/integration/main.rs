@@ -14,6 +14,7 @@ mod cli;
 mod convert_crowdanki;
 mod convert_hostile;
 mod convert_own_packages;
+mod convert_readable;
 mod convert_roundtrip;
 mod convert_text;
 mod fuzz_pipeline;
