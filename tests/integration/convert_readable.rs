@@ -137,7 +137,14 @@ fn simple_html_fields_come_back_as_the_markdown_they_were_built_from() {
     std::fs::write(dir.path().join("terms.yaml"), yaml).unwrap();
     let first = dir.path().join("first/terms.apkg");
     // Without the bank in the package: the fields themselves are converted.
-    let build = ["build", "terms.yaml", "--format", "apkg", "--without-bank", "--out"];
+    let build = [
+        "build",
+        "terms.yaml",
+        "--format",
+        "apkg",
+        "--without-bank",
+        "--out",
+    ];
     let (status, _, stderr) = run(flashdeck(dir.path()).args(build).arg("first"));
     assert_eq!(status, 0, "{stderr}");
 
