@@ -26,7 +26,7 @@ use crate::validate::Rules;
 use crate::writers::apkg::notetypes::style_fingerprint;
 
 /// The largest input read.
-const MAX_INPUT_BYTES: u64 = 4 << 30;
+pub(crate) const MAX_INPUT_BYTES: u64 = 4 << 30;
 
 /// What `convert` is asked to do.
 #[derive(Debug, Clone)]

@@ -155,11 +155,7 @@ pub fn restore(
 /// The notes where `deck` and the package differ, named for the report:
 /// a card the package lacks or holds otherwise, a note the bank lacks.
 fn differing_notes(deck: &crate::transform::Deck, converted: &Converted) -> Vec<String> {
-    let in_package: HashMap<&str, &crate::read::ConvertedNote> = converted
-        .notes
-        .iter()
-        .filter_map(|n| Some((n.guid.as_deref()?, n)))
-        .collect();
+    let in_package = converted.notes_by_guid();
     let built = built_notes(deck);
     let mut differing = Vec::new();
     for note in &built {

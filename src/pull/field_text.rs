@@ -96,7 +96,9 @@ pub fn field_text(
     }
     candidates.push(fresh.clone());
     candidates.extend(paragraphs(anki_html));
-    candidates.push(decoded.clone());
+    if decoded.contains('<') {
+        candidates.push(decoded.clone());
+    }
     candidates.push(anki_html.to_string());
     if let Some(found) = candidates.into_iter().find(|c| builds(c)) {
         return markdown(found);

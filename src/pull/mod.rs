@@ -210,7 +210,7 @@ fn read_export(path: &Path) -> Result<Converted, PullFailure> {
     let limit = if crowdanki {
         crate::read::crowdanki::MAX_DECK_JSON_BYTES
     } else {
-        4 << 30
+        crate::convert::MAX_INPUT_BYTES
     };
     let bytes = crate::input::read_file(&json, limit)
         .map_err(|e| PullFailure::Io(format!("cannot read {}: {e}", json.display())))?;
@@ -297,12 +297,7 @@ impl<'a> Merge<'a> {
             report: PullReport::default(),
             pulled: Vec::new(),
         };
-        let by_guid: HashMap<&str, &ConvertedNote> = self
-            .export
-            .notes
-            .iter()
-            .filter_map(|n| Some((n.guid.as_deref()?, n)))
-            .collect();
+        let by_guid = self.export.notes_by_guid();
         for built in &self.built {
             let card = &self.deck.cards[built.card];
             let Some(note) = by_guid.get(built.guid.as_str()) else {
@@ -492,7 +487,7 @@ impl<'a> Merge<'a> {
                 } else {
                     value_yaml(&found.text, fields.indent)
                 };
-                set_in(edits, &fields, &field.name, &yaml);
+                yaml_edit::set(edits, &fields, &field.name, &yaml, &[]);
             }
             return exact;
         }
@@ -710,10 +705,6 @@ fn set_list(edits: &mut Edits, text: &str, mapping: &Mapping, key: &str, items: 
     }
 }
 
-fn set_in(edits: &mut Edits, mapping: &Mapping, key: &str, yaml: &str) {
-    yaml_edit::set(edits, mapping, key, yaml, &[]);
-}
-
 /// A value after `key: ` in a mapping whose keys sit at `indent`.
 fn value_yaml(text: &str, indent: usize) -> String {
     if text.is_empty() {
@@ -865,11 +856,7 @@ fn write_merged(
         .into_iter()
         .map(|b| (b.guid, b.fields))
         .collect();
-    let by_guid: HashMap<&str, &ConvertedNote> = export
-        .notes
-        .iter()
-        .filter_map(|n| Some((n.guid.as_deref()?, n)))
-        .collect();
+    let by_guid = export.notes_by_guid();
     let mut lock = old_lock.clone();
     for (id, guid, modified) in &pulled {
         let same = by_guid

@@ -114,6 +114,16 @@ pub struct Converted {
     pub carried_bank: Option<crate::transform::BankSources>,
 }
 
+impl Converted {
+    /// The notes that have a GUID, by GUID.
+    pub fn notes_by_guid(&self) -> std::collections::HashMap<&str, &ConvertedNote> {
+        self.notes
+            .iter()
+            .filter_map(|n| Some((n.guid.as_deref()?, n)))
+            .collect()
+    }
+}
+
 /// A note type as Anki had it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConvertedNoteType {
